@@ -1,0 +1,272 @@
+"""Indicators, their values per fiscal year, and target revisions.
+
+A yearly value has a planned and an actual side. Each side is in one of five
+states (kpis.achievement): a number, 「－」 not applicable, 「…」 not yet set,
+verbatim text (Sasebo prints 実施済 in value cells), or empty. 「－」 and 「…」 are
+never stored as NULL or zero, so they survive every round trip.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from kpis import achievement
+from plans.models import BasicPolicy, Department, Measure, Strategy
+
+
+class IndicatorKind(models.TextChoices):
+    OUTCOME = "outcome", _("Outcome indicator (成果指標)")
+    KPI = "kpi", _("KPI")
+    ACTIVITY = "activity", _("Activity indicator (活動指標)")
+
+
+class Direction(models.TextChoices):
+    UP = achievement.UP, _("Higher is better")
+    DOWN = achievement.DOWN, _("Lower is better")
+    MAINTAIN = achievement.MAINTAIN, _("Maintain (within a tolerance)")
+
+
+class ValueState(models.TextChoices):
+    NUMBER = achievement.NUMBER, _("Number")
+    NOT_APPLICABLE = achievement.NOT_APPLICABLE, _("Not applicable (－)")
+    NOT_SET = achievement.NOT_SET, _("Not yet set (…)")
+    TEXT = achievement.TEXT, _("Text")
+    EMPTY = achievement.EMPTY, _("Empty")
+
+
+class Indicator(models.Model):
+    """An indicator attached to exactly one of a basic policy, a measure or a project."""
+
+    strategy = models.ForeignKey(
+        Strategy, on_delete=models.CASCADE, related_name="indicators", verbose_name=_("strategy")
+    )
+    basic_policy = models.ForeignKey(
+        BasicPolicy, on_delete=models.CASCADE, null=True, blank=True, related_name="indicators",
+        verbose_name=_("basic policy"),
+    )
+    measure = models.ForeignKey(
+        Measure, on_delete=models.CASCADE, null=True, blank=True, related_name="indicators", verbose_name=_("measure")
+    )
+    project = models.ForeignKey(
+        "projects.Project", on_delete=models.CASCADE, null=True, blank=True, related_name="indicators",
+        verbose_name=_("project"),
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=IndicatorKind.choices)
+    code = models.CharField(_("code"), max_length=60, blank=True)
+    order = models.PositiveIntegerField(_("order"), default=0)
+    name = models.CharField(_("name"), max_length=300, blank=True)
+    unit = models.CharField(_("unit"), max_length=30, blank=True)
+    direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices, default=Direction.UP)
+    tolerance = models.DecimalField(
+        _("tolerance"), max_digits=20, decimal_places=6, null=True, blank=True,
+        help_text=_("For maintain indicators: how far from the plan still counts as achieved, in the unit."),
+    )
+    cumulative = models.BooleanField(_("cumulative"), default=False, help_text=_("Values add up across years."))
+    baseline_value = models.DecimalField(_("baseline value"), max_digits=20, decimal_places=6, null=True, blank=True)
+    baseline_places = models.PositiveSmallIntegerField(default=0)
+    baseline_fiscal_year = models.PositiveSmallIntegerField(_("baseline fiscal year"), null=True, blank=True)
+    target_value = models.DecimalField(_("final target"), max_digits=20, decimal_places=6, null=True, blank=True)
+    target_places = models.PositiveSmallIntegerField(default=0)
+    target_fiscal_year = models.PositiveSmallIntegerField(_("target fiscal year"), null=True, blank=True)
+    formula = models.TextField(_("formula and rationale (算出式・設定根拠)"), blank=True)
+    data_source = models.CharField(_("data source"), max_length=300, blank=True)
+    responsible_department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, null=True, blank=True, related_name="indicators",
+        verbose_name=_("responsible department"),
+    )
+    note = models.TextField(_("note"), blank=True, help_text=_("Remarks on the data, e.g. an uncertain reading."))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        ordering = ["strategy", "order"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(basic_policy__isnull=False, measure__isnull=True, project__isnull=True)
+                    | Q(basic_policy__isnull=True, measure__isnull=False, project__isnull=True)
+                    | Q(basic_policy__isnull=True, measure__isnull=True, project__isnull=False)
+                ),
+                name="indicator_attached_to_exactly_one_node",
+            ),
+            models.CheckConstraint(
+                condition=Q(baseline_value__isnull=True) | Q(baseline_fiscal_year__isnull=False),
+                name="indicator_baseline_has_fiscal_year",
+            ),
+            models.CheckConstraint(
+                condition=Q(target_value__isnull=True) | Q(target_fiscal_year__isnull=False),
+                name="indicator_target_has_fiscal_year",
+            ),
+            models.CheckConstraint(
+                condition=Q(tolerance__isnull=True) | Q(tolerance__gte=0), name="indicator_tolerance_not_negative"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name or self.code or f"#{self.pk}"
+
+    @property
+    def baseline(self) -> achievement.Value:
+        return _decimal_value(self.baseline_value, self.baseline_places)
+
+    @property
+    def target(self) -> achievement.Value:
+        return _decimal_value(self.target_value, self.target_places)
+
+    @property
+    def owner(self):
+        return self.basic_policy or self.measure or self.project
+
+    def expected_value(self, fiscal_year: int) -> Decimal | None:
+        return achievement.expected_value(
+            baseline_value=self.baseline_value,
+            baseline_fiscal_year=self.baseline_fiscal_year,
+            target_value=self.target_value,
+            target_fiscal_year=self.target_fiscal_year,
+            fiscal_year=fiscal_year,
+        )
+
+
+def _decimal_value(number: Decimal | None, places: int) -> achievement.Value:
+    if number is None:
+        return achievement.Value(achievement.EMPTY)
+    return stored_value(achievement.NUMBER, number, places, "")
+
+
+def _side_is_consistent(prefix: str) -> Q:
+    """The number is set exactly when the state is NUMBER, the text exactly when TEXT."""
+    state, number, text = f"{prefix}_state", f"{prefix}_number", f"{prefix}_text"
+    return (
+        (Q(**{state: achievement.NUMBER}) & Q(**{f"{number}__isnull": False}) & Q(**{text: ""}))
+        | (Q(**{state: achievement.TEXT}) & Q(**{f"{number}__isnull": True}) & ~Q(**{text: ""}))
+        | (
+            Q(**{f"{state}__in": [achievement.NOT_APPLICABLE, achievement.NOT_SET, achievement.EMPTY]})
+            & Q(**{f"{number}__isnull": True})
+            & Q(**{text: ""})
+        )
+    )
+
+
+def stored_value(state: str, number: Decimal | None, places: int, text: str) -> achievement.Value:
+    """A Value from its columns, with the decimals it was entered with (the column keeps 6)."""
+    if number is not None:
+        number = number.quantize(Decimal(1).scaleb(-places))
+    return achievement.Value(state, number, text)
+
+
+def value_places(value: achievement.Value) -> int:
+    """How many decimals a value was entered with (0 for non-numbers)."""
+    if not value.is_number:
+        return 0
+    return max(0, -value.number.as_tuple().exponent)
+
+
+class YearlyValue(models.Model):
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="values", verbose_name=_("indicator")
+    )
+    fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"))
+    planned_state = models.CharField(
+        _("planned: state"), max_length=10, choices=ValueState.choices, default=ValueState.EMPTY
+    )
+    planned_number = models.DecimalField(_("planned"), max_digits=20, decimal_places=6, null=True, blank=True)
+    planned_places = models.PositiveSmallIntegerField(
+        _("planned: decimal places"), default=0, help_text=_("Decimals as entered: 2500.0 stays 2500.0.")
+    )
+    planned_text = models.CharField(_("planned: text"), max_length=200, blank=True)
+    actual_state = models.CharField(
+        _("actual: state"), max_length=10, choices=ValueState.choices, default=ValueState.EMPTY
+    )
+    actual_number = models.DecimalField(_("actual"), max_digits=20, decimal_places=6, null=True, blank=True)
+    actual_places = models.PositiveSmallIntegerField(_("actual: decimal places"), default=0)
+    actual_text = models.CharField(_("actual: text"), max_length=200, blank=True)
+    comment = models.TextField(_("evaluation comment (進捗状況・評価)"), blank=True)
+    note = models.TextField(_("note"), blank=True, help_text=_("Remarks on the data, e.g. an uncertain reading."))
+    # Incremented on every save through the services; the entry workflow uses it
+    # to refuse a save based on a stale read (no lost updates).
+    version = models.PositiveIntegerField(_("version"), default=1)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("updated by"),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("yearly value")
+        verbose_name_plural = _("yearly values")
+        ordering = ["indicator", "fiscal_year"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "fiscal_year"], name="yearly_value_unique"),
+            models.CheckConstraint(condition=_side_is_consistent("planned"), name="yearly_value_planned_consistent"),
+            models.CheckConstraint(condition=_side_is_consistent("actual"), name="yearly_value_actual_consistent"),
+        ]
+
+    def __str__(self):
+        return f"{self.indicator} {self.fiscal_year}"
+
+    @property
+    def planned(self) -> achievement.Value:
+        return stored_value(self.planned_state, self.planned_number, self.planned_places, self.planned_text)
+
+    @property
+    def actual(self) -> achievement.Value:
+        return stored_value(self.actual_state, self.actual_number, self.actual_places, self.actual_text)
+
+    def achievement_rate(self) -> Decimal | None:
+        """Needs `indicator` loaded (select_related) and nothing else."""
+        indicator = self.indicator
+        return achievement.achievement_rate(
+            actual=self.actual,
+            planned=self.planned,
+            direction=indicator.direction,
+            baseline=indicator.baseline_value,
+            tolerance=indicator.tolerance,
+        )
+
+    def grade(self, bands=achievement.DEFAULT_BANDS) -> str:
+        """Pass `strategy.bands()` to grade by the strategy's own bands."""
+        return achievement.grade(self.achievement_rate(), bands)
+
+
+class TargetRevision(models.Model):
+    """A change of a planned value after it was first set: kept and shown, with the reason."""
+
+    yearly_value = models.ForeignKey(
+        YearlyValue, on_delete=models.CASCADE, related_name="revisions", verbose_name=_("yearly value")
+    )
+    old_state = models.CharField(_("old state"), max_length=10, choices=ValueState.choices)
+    old_number = models.DecimalField(_("old planned"), max_digits=20, decimal_places=6, null=True, blank=True)
+    old_places = models.PositiveSmallIntegerField(default=0)
+    old_text = models.CharField(_("old text"), max_length=200, blank=True)
+    new_state = models.CharField(_("new state"), max_length=10, choices=ValueState.choices)
+    new_number = models.DecimalField(_("new planned"), max_digits=20, decimal_places=6, null=True, blank=True)
+    new_places = models.PositiveSmallIntegerField(default=0)
+    new_text = models.CharField(_("new text"), max_length=200, blank=True)
+    reason = models.TextField(_("reason"))
+    revised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("revised by"),
+    )
+    revised_at = models.DateTimeField(_("revised at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("target revision")
+        verbose_name_plural = _("target revisions")
+        ordering = ["yearly_value", "revised_at"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason=""), name="target_revision_has_reason"),
+        ]
+
+    @property
+    def old(self) -> achievement.Value:
+        return stored_value(self.old_state, self.old_number, self.old_places, self.old_text)
+
+    @property
+    def new(self) -> achievement.Value:
+        return stored_value(self.new_state, self.new_number, self.new_places, self.new_text)
