@@ -1,0 +1,19 @@
+"""Routes of the REST API under /api/v1/. Each app registers its viewsets here."""
+
+from rest_framework.routers import DefaultRouter
+
+from kpis.api import IndicatorViewSet, YearlyValueViewSet
+from plans.api import BasicPolicyViewSet, DepartmentViewSet, MeasureViewSet, StepViewSet, StrategyViewSet
+from projects.api import ProjectViewSet
+
+router = DefaultRouter()
+router.register("departments", DepartmentViewSet, basename="department")
+router.register("strategies", StrategyViewSet, basename="strategy")
+router.register("basic-policies", BasicPolicyViewSet, basename="basic-policy")
+router.register("measures", MeasureViewSet, basename="measure")
+router.register("steps", StepViewSet, basename="step")
+router.register("projects", ProjectViewSet, basename="project")
+router.register("indicators", IndicatorViewSet, basename="indicator")
+router.register("yearly-values", YearlyValueViewSet, basename="yearly-value")
+
+urlpatterns = router.urls

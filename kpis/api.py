@@ -1,0 +1,183 @@
+"""Read API of indicators and their yearly values, with achievement rate and grade.
+
+Values are objects, not bare numbers: {state, number, text, display}, so 「－」 (na) and
+「…」 (pending) survive, and numbers keep the decimals they were entered with
+("2500.0"). Decimals are strings, as DRF writes them.
+"""
+
+import django_filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers, viewsets
+
+from kpis import selectors
+from kpis.models import Indicator, IndicatorKind, ValueState, YearlyValue
+from plans.api import DepartmentFilter, id_filter, strategy_filter
+
+
+class TrimmedDecimalField(serializers.DecimalField):
+    """A Decimal column (6 places in the database) as typed: "0.5", not "0.500000"."""
+
+    def __init__(self, **kwargs):
+        super().__init__(max_digits=None, decimal_places=None, read_only=True, allow_null=True, **kwargs)
+
+    def to_representation(self, value):
+        text = format(value, "f")
+        return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+class ValueSerializer(serializers.Serializer):
+    """One side (planned or actual) of a yearly value."""
+
+    state = serializers.ChoiceField(choices=ValueState.choices)
+    number = serializers.DecimalField(
+        max_digits=None, decimal_places=None, allow_null=True, help_text="Set when state is number."
+    )
+    text = serializers.CharField(help_text="Set when state is text, e.g. 実施済.")
+    display = serializers.CharField(help_text="As printed: 1,020 / 30.0 / － / … / the text / empty.")
+
+
+def _bands(serializer, strategy):
+    """The strategy's grade bands, parsed once per response."""
+    cache = serializer.context.setdefault("grade_bands", {})
+    if strategy.pk not in cache:
+        cache[strategy.pk] = strategy.bands()
+    return cache[strategy.pk]
+
+
+class YearlyValueSerializer(serializers.Serializer):
+    """The planned and actual value of one fiscal year, with achievement."""
+
+    # Rates and grades read `indicator` and `indicator.strategy`: kpis.selectors loads both.
+
+    fiscal_year = serializers.IntegerField()
+    planned = ValueSerializer()
+    actual = ValueSerializer()
+    comment = serializers.CharField()
+    achievement_rate = serializers.DecimalField(
+        max_digits=None, decimal_places=1, allow_null=True, help_text="Percent; null when not evaluable."
+    )
+    grade = serializers.SerializerMethodField(help_text="By the strategy's own bands; 「－」 when not evaluable.")
+    expected_value = serializers.SerializerMethodField(
+        help_text="On the straight line from baseline to final target; null without both."
+    )
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_grade(self, obj) -> str:
+        return obj.grade(_bands(self, obj.indicator.strategy))
+
+    @extend_schema_field(serializers.DecimalField(max_digits=None, decimal_places=None, allow_null=True))
+    def get_expected_value(self, obj):
+        value = obj.indicator.expected_value(obj.fiscal_year)
+        return None if value is None else format(value, "f")
+
+
+class FlatYearlyValueSerializer(YearlyValueSerializer):
+    id = serializers.IntegerField()
+    indicator = serializers.IntegerField(source="indicator_id")
+    strategy = serializers.CharField(source="indicator.strategy.code")
+    kind = serializers.ChoiceField(source="indicator.kind", choices=IndicatorKind.choices)
+    note = serializers.CharField()
+    version = serializers.IntegerField()
+    updated_at = serializers.DateTimeField()
+
+    def get_fields(self):
+        fields = super().get_fields()
+        return {name: fields[name] for name in ("id", "indicator", "strategy", "kind")} | fields  # keys first
+
+
+class TargetRevisionSerializer(serializers.Serializer):
+    fiscal_year = serializers.IntegerField(source="yearly_value.fiscal_year")
+    old = ValueSerializer()
+    new = ValueSerializer()
+    reason = serializers.CharField()
+    revised_by = serializers.CharField(source="revised_by.username", allow_null=True)
+    revised_at = serializers.DateTimeField()
+
+
+class IndicatorSerializer(serializers.ModelSerializer):
+    strategy = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    tolerance = TrimmedDecimalField()
+    baseline_value = TrimmedDecimalField()
+    target_value = TrimmedDecimalField()
+    values = YearlyValueSerializer(many=True, read_only=True)
+    target_revisions = serializers.SerializerMethodField(help_text="Changes of planned values, oldest first.")
+
+    class Meta:
+        model = Indicator
+        fields = (
+            "id", "strategy", "kind", "basic_policy", "measure", "project", "code", "order", "name", "unit",
+            "direction", "tolerance", "cumulative", "baseline_value", "baseline_fiscal_year",
+            "target_value", "target_fiscal_year", "formula", "data_source", "responsible_department", "note",
+            "values", "target_revisions",
+        )
+
+    @extend_schema_field(TargetRevisionSerializer(many=True))
+    def get_target_revisions(self, obj):
+        revisions = [revision for value in obj.values.all() for revision in value.revisions.all()]
+        return TargetRevisionSerializer(revisions, many=True, context=self.context).data
+
+
+class IndicatorFilterSet(django_filters.FilterSet):
+    strategy = strategy_filter("strategy__code")
+    department = DepartmentFilter("responsible_department")
+    basic_policy = django_filters.NumberFilter(
+        method="filter_basic_policy", label="basic policy id (its own indicators and those of its measures, projects)"
+    )
+    measure = django_filters.NumberFilter(method="filter_measure", label="measure id (with its projects' indicators)")
+    project = id_filter("project", "project id")
+    leading = django_filters.BooleanFilter(field_name="project__leading", label="of a leading project")
+    # (indicator, fiscal_year) is unique, so this join never repeats an indicator.
+    fiscal_year = django_filters.NumberFilter(field_name="values__fiscal_year", label="has a value in fiscal year")
+
+    class Meta:
+        model = Indicator
+        fields = ("strategy", "kind", "direction", "basic_policy", "measure", "project", "department", "leading",
+                  "fiscal_year")
+
+    def filter_basic_policy(self, queryset, name, value):
+        return queryset.filter(selectors.under_basic_policy(int(value)))
+
+    def filter_measure(self, queryset, name, value):
+        return queryset.filter(selectors.under_measure(int(value)))
+
+
+class YearlyValueFilterSet(django_filters.FilterSet):
+    strategy = strategy_filter("indicator__strategy__code")
+    indicator = id_filter("indicator", "indicator id")
+    kind = django_filters.ChoiceFilter(field_name="indicator__kind", choices=IndicatorKind.choices)
+    department = DepartmentFilter("indicator__responsible_department")
+    basic_policy = django_filters.NumberFilter(method="filter_basic_policy", label="basic policy id (whole subtree)")
+    measure = django_filters.NumberFilter(method="filter_measure", label="measure id (with its projects)")
+    leading = django_filters.BooleanFilter(field_name="indicator__project__leading", label="of a leading project")
+
+    class Meta:
+        model = YearlyValue
+        fields = ("strategy", "indicator", "kind", "fiscal_year", "department", "basic_policy", "measure",
+                  "leading", "planned_state", "actual_state")
+
+    def filter_basic_policy(self, queryset, name, value):
+        return queryset.filter(selectors.under_basic_policy(int(value), prefix="indicator__"))
+
+    def filter_measure(self, queryset, name, value):
+        return queryset.filter(selectors.under_measure(int(value), prefix="indicator__"))
+
+
+class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
+    """Indicators with their yearly values (planned, actual, rate, grade) and target revisions."""
+
+    serializer_class = IndicatorSerializer
+    filterset_class = IndicatorFilterSet
+
+    def get_queryset(self):
+        return selectors.indicator_list()
+
+
+class YearlyValueViewSet(viewsets.ReadOnlyModelViewSet):
+    """Yearly values one per row, with rate and grade."""
+
+    serializer_class = FlatYearlyValueSerializer
+    filterset_class = YearlyValueFilterSet
+
+    def get_queryset(self):
+        return selectors.yearly_value_list()

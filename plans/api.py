@@ -1,0 +1,316 @@
+"""Read API of the organisation and the plan tree: departments, strategies (and their
+tree), basic policies, measures and steps."""
+
+import django_filters
+from django.db.models import Q
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from plans import selectors
+from plans.models import BasicPolicy, Department, Measure, Step, Strategy
+from projects.models import Project
+
+# --- filters shared with projects.api and kpis.api ------------------------------------------
+
+
+def department_q(field: str, department_id: int) -> Q:
+    """A department or one of its divisions (課 under a 部局)."""
+    return Q(**{f"{field}_id": department_id}) | Q(**{f"{field}__parent_id": department_id})
+
+
+class DepartmentFilter(django_filters.NumberFilter):
+    """?department=<id>: owned by the department or one of its divisions."""
+
+    def __init__(self, field_name, **kwargs):
+        kwargs.setdefault("label", "department id (includes its divisions)")
+        super().__init__(field_name=field_name, **kwargs)
+
+    def filter(self, qs, value):
+        return qs if value in (None, "") else qs.filter(department_q(self.field_name, int(value)))
+
+
+def strategy_filter(field_name: str):
+    return django_filters.CharFilter(field_name=field_name, label="strategy code, e.g. sasebo-dx")
+
+
+def id_filter(field_name: str, label: str):
+    """Filter by a related row's id, without ModelChoiceFilter's lookup query and its
+    select box of every row in the browsable API."""
+    return django_filters.NumberFilter(field_name=field_name, label=label)
+
+
+# --- serializers ----------------------------------------------------------------------------
+
+
+class MunicipalitySerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class DepartmentRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class DepartmentSerializer(serializers.ModelSerializer):
+    municipality = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Department
+        fields = ("id", "municipality", "parent", "name", "order")
+
+
+class StrategyLabelsSerializer(serializers.Serializer):
+    """What this plan calls each level (基本方針, DX重点課題, …)."""
+
+    basic_policy = serializers.CharField(source="label_basic_policy")
+    measure = serializers.CharField(source="label_measure")
+    step = serializers.CharField(source="label_step")
+    project = serializers.CharField(source="label_project")
+
+
+class GradeBandSerializer(serializers.Serializer):
+    grade = serializers.CharField()
+    min_rate = serializers.CharField(help_text="Lowest rate in percent earning the grade; may be -Infinity.")
+
+
+class StrategyPhaseSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    first_fiscal_year = serializers.IntegerField()
+    last_fiscal_year = serializers.IntegerField()
+
+
+class StrategySerializer(serializers.ModelSerializer):
+    municipality = MunicipalitySerializer(read_only=True)
+    labels = StrategyLabelsSerializer(source="*", read_only=True)
+    grade_bands = GradeBandSerializer(many=True, read_only=True)
+    phases = StrategyPhaseSerializer(many=True, read_only=True)
+    period_label = serializers.CharField(read_only=True)
+    basic_policy_count = serializers.IntegerField(read_only=True)
+    project_count = serializers.IntegerField(read_only=True)
+    indicator_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Strategy
+        fields = (
+            "code", "title", "description", "municipality", "first_fiscal_year", "last_fiscal_year", "period_label",
+            "plan_as_of", "actuals_as_of", "labels", "grade_bands", "phases",
+            "basic_policy_count", "project_count", "indicator_count",
+        )
+
+
+class TreeProjectSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    name = serializers.CharField()
+    leading = serializers.BooleanField()
+    lifecycle = serializers.CharField()
+    lead_department = DepartmentRefSerializer(allow_null=True)
+
+
+class TreeStepSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    title = serializers.CharField()
+    projects = TreeProjectSerializer(many=True, source="tree_projects")
+
+
+class TreeMeasureSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    title = serializers.CharField()
+    steps = TreeStepSerializer(many=True, source="tree_steps")
+    projects = TreeProjectSerializer(many=True, source="tree_projects", help_text="Projects under no step.")
+
+
+class TreePolicySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    title = serializers.CharField()
+    short_name = serializers.CharField()
+    indicator_count = serializers.IntegerField(help_text="Indicators attached to the basic policy itself.")
+    lead_department = DepartmentRefSerializer(allow_null=True)
+    measures = TreeMeasureSerializer(many=True, source="tree_measures")
+    projects = TreeProjectSerializer(many=True, source="tree_projects", help_text="Projects under no measure.")
+
+
+class StrategyTreeSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    title = serializers.CharField()
+    labels = StrategyLabelsSerializer(source="*")
+    basic_policies = TreePolicySerializer(many=True, source="tree_policies")
+    projects = TreeProjectSerializer(many=True, source="tree_projects", help_text="Projects under no basic policy.")
+
+
+def attach_tree(strategy: Strategy) -> Strategy:
+    """Hang the tree on the strategy as tree_* attributes (5 queries, see plans.selectors)."""
+    policies = selectors.strategy_tree(strategy)
+    loose: list[Project] = selectors.strategy_loose_projects(strategy)
+    strategy.tree_policies = policies
+    strategy.tree_projects = [p for p in loose if p.basic_policy_id is None]
+    for policy in policies:
+        policy.tree_projects = [p for p in loose if p.basic_policy_id == policy.pk]
+        policy.tree_measures = list(policy.measures.all())
+        for measure in policy.tree_measures:
+            measure.tree_steps = list(measure.steps.all())
+            by_step = {step.pk: step for step in measure.tree_steps}
+            for step in measure.tree_steps:
+                step.tree_projects = []
+            measure.tree_projects = []
+            for project in measure.projects.all():
+                (by_step[project.step_id].tree_projects if project.step_id in by_step else measure.tree_projects).append(
+                    project
+                )
+    return strategy
+
+
+class BasicPolicySerializer(serializers.ModelSerializer):
+    strategy = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = BasicPolicy
+        fields = (
+            "id", "strategy", "code", "order", "title", "short_name", "field_examples", "description", "note",
+            "lead_department", "co_departments", "categories",
+            "target_image", "target_object", "target_intent", "target_state_3y", "current_issues", "actions",
+            "strengths", "weaknesses", "approach", "related_plans",
+        )
+
+
+class MeasureSerializer(serializers.ModelSerializer):
+    strategy = serializers.CharField(source="basic_policy.strategy.code", read_only=True)
+
+    class Meta:
+        model = Measure
+        fields = (
+            "id", "strategy", "basic_policy", "code", "order", "title", "alt_title", "description", "note",
+            "lead_department", "co_departments", "categories",
+            "target_image", "target_object", "target_intent", "target_state_3y", "current_issues", "actions",
+            "strengths", "weaknesses", "approach", "related_plans",
+        )
+
+
+class StepYearSerializer(serializers.Serializer):
+    fiscal_year = serializers.IntegerField()
+    status = serializers.CharField()
+
+
+class StepSerializer(serializers.ModelSerializer):
+    strategy = serializers.CharField(source="measure.basic_policy.strategy.code", read_only=True)
+    basic_policy = serializers.IntegerField(source="measure.basic_policy_id", read_only=True)
+    years = StepYearSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Step
+        fields = ("id", "strategy", "basic_policy", "measure", "code", "order", "title", "description", "note", "years")
+
+
+# --- filter sets ----------------------------------------------------------------------------
+
+
+class DepartmentFilterSet(django_filters.FilterSet):
+    municipality = django_filters.CharFilter(field_name="municipality__code", label="municipality code")
+    parent = id_filter("parent", "parent department (部局) id")
+
+    class Meta:
+        model = Department
+        fields = ("municipality", "parent")
+
+
+class StrategyFilterSet(django_filters.FilterSet):
+    municipality = django_filters.CharFilter(field_name="municipality__code", label="municipality code")
+
+    class Meta:
+        model = Strategy
+        fields = ("municipality",)
+
+
+class BasicPolicyFilterSet(django_filters.FilterSet):
+    strategy = strategy_filter("strategy__code")
+    department = DepartmentFilter("lead_department")
+
+    class Meta:
+        model = BasicPolicy
+        fields = ("strategy", "department")
+
+
+class MeasureFilterSet(django_filters.FilterSet):
+    strategy = strategy_filter("basic_policy__strategy__code")
+    basic_policy = id_filter("basic_policy", "basic policy id")
+    department = DepartmentFilter("lead_department")
+
+    class Meta:
+        model = Measure
+        fields = ("strategy", "basic_policy", "department")
+
+
+class StepFilterSet(django_filters.FilterSet):
+    strategy = strategy_filter("measure__basic_policy__strategy__code")
+    basic_policy = id_filter("measure__basic_policy", "basic policy id")
+    measure = id_filter("measure", "measure id")
+
+    class Meta:
+        model = Step
+        fields = ("strategy", "basic_policy", "measure")
+
+
+# --- viewsets -------------------------------------------------------------------------------
+
+
+class DepartmentViewSet(viewsets.ReadOnlyModelViewSet):
+    """Departments: 部局 (no parent) and their 課."""
+
+    queryset = Department.objects.select_related("municipality").order_by("municipality__code", "order", "name", "pk")
+    serializer_class = DepartmentSerializer
+    filterset_class = DepartmentFilterSet
+
+
+class StrategyViewSet(viewsets.ReadOnlyModelViewSet):
+    """Plans (計画・戦略), looked up by code."""
+
+    serializer_class = StrategySerializer
+    filterset_class = StrategyFilterSet
+    lookup_field = "code"
+
+    def get_queryset(self):
+        if self.action == "tree":
+            return Strategy.objects.all()
+        return selectors.strategy_list()
+
+    @extend_schema(responses=StrategyTreeSerializer, filters=False)
+    @action(detail=True)
+    def tree(self, request, code=None):
+        """The plan tree: basic policies → measures → steps → projects, in plan order."""
+        return Response(StrategyTreeSerializer(attach_tree(self.get_object())).data)
+
+
+class BasicPolicyViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = (
+        BasicPolicy.objects.select_related("strategy")
+        .prefetch_related("co_departments", "categories")
+        .order_by("strategy__order", "strategy__code", "order", "pk")
+    )
+    serializer_class = BasicPolicySerializer
+    filterset_class = BasicPolicyFilterSet
+
+
+class MeasureViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = (
+        Measure.objects.select_related("basic_policy__strategy")
+        .prefetch_related("co_departments", "categories")
+        .order_by("basic_policy__strategy__order", "basic_policy__strategy__code", "basic_policy__order", "order", "pk")
+    )
+    serializer_class = MeasureSerializer
+    filterset_class = MeasureFilterSet
+
+
+class StepViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = (
+        Step.objects.select_related("measure__basic_policy__strategy")
+        .prefetch_related("years")
+        .order_by("measure__basic_policy__strategy__code", "measure__basic_policy__order", "measure__order", "order", "pk")
+    )
+    serializer_class = StepSerializer
+    filterset_class = StepFilterSet

@@ -1,0 +1,55 @@
+"""Admin of projects and their phase per fiscal year (history kept by simple_history)."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from plans.admin import DepartmentListFilter, LabelledChoicesMixin, NarrativeInline, fiscal_year_filter
+from projects.models import Project, ProjectYear
+
+
+class ProjectYearInline(admin.TabularInline):
+    model = ProjectYear
+    fields = ("fiscal_year", "phase", "is_start")
+    extra = 0
+
+
+@admin.register(Project)
+class ProjectAdmin(LabelledChoicesMixin, SimpleHistoryAdmin):
+    list_display = ("order", "code", "name", "strategy", "lead_department", "leading", "is_new", "lifecycle")
+    list_display_links = ("code", "name")
+    list_select_related = ("strategy", "lead_department__parent")
+    list_filter = (
+        "strategy",
+        ("lead_department", DepartmentListFilter),
+        "leading",
+        "is_new",
+        "lifecycle",
+        fiscal_year_filter("years__fiscal_year", _("has a phase in fiscal year")),
+    )
+    search_fields = ("code", "name", "summary")
+    autocomplete_fields = (
+        "basic_policy",
+        "measure",
+        "step",
+        "merged_into",
+        "lead_department",
+        "co_departments",
+        "categories",
+    )
+    inlines = (ProjectYearInline, NarrativeInline)
+    fieldsets = (
+        (None, {"fields": ("strategy", "basic_policy", "measure", "step", "order", "code", "name", "summary")}),
+        (_("Status"), {"fields": ("leading", "is_new", "lifecycle", "merged_into", "lifecycle_note")}),
+        (_("Responsibility"), {"fields": ("lead_department", "co_departments", "categories")}),
+        (None, {"fields": ("note",)}),
+    )
+
+
+@admin.register(ProjectYear)
+class ProjectYearAdmin(admin.ModelAdmin):
+    list_display = ("project", "fiscal_year", "phase", "is_start")
+    list_select_related = ("project",)
+    list_filter = (fiscal_year_filter(), "phase", "is_start", "project__strategy")
+    search_fields = ("project__code", "project__name")
+    autocomplete_fields = ("project",)

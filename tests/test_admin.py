@@ -1,0 +1,159 @@
+"""The admin: every model's pages render at a query count independent of the data size,
+only staff get in, and a set target changes only through a recorded revision."""
+
+import pytest
+from django.apps import apps
+from django.contrib import admin
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from kpis.models import TargetRevision, ValueState, YearlyValue
+from kpis.services import yearly_value_revise_plan
+from plans.models import Step, StepStatus, StepYear
+from tests.factories import grow
+
+APPS = ("plans", "projects", "kpis")
+# A page's queries: session, user, the rows, counts, list-filter choices, autocomplete
+# labels, one per inline (13 at most today). What matters most: it does not grow with the data.
+MAX_QUERIES = 15
+
+
+def _our_models():
+    return [model for app in APPS for model in apps.get_app_config(app).get_models() if not model.__name__.startswith("Historical")]
+
+
+def test_every_model_is_registered():
+    assert [m for m in _our_models() if not admin.site.is_registered(m)] == []
+
+
+def _urls(sasebo):
+    urls = []
+    for model in _our_models():
+        info = (model._meta.app_label, model._meta.model_name)
+        # The oldest row: rows added by grow() come after it, and may land in its inlines.
+        obj = model.objects.order_by("pk").first()
+        assert obj is not None, f"no {model.__name__} to open"
+        urls += [reverse("admin:%s_%s_changelist" % info), reverse("admin:%s_%s_change" % info, args=[obj.pk])]
+    return urls
+
+
+def _add_rows_the_demo_lacks(sasebo, user):
+    if not TargetRevision.objects.exists():
+        value = YearlyValue.objects.filter(indicator__strategy=sasebo, planned_state=ValueState.NUMBER).first()
+        yearly_value_revise_plan(yearly_value=value, planned="99", reason="test", user=user)
+    if not StepYear.objects.exists():
+        step = Step.objects.filter(measure__basic_policy__strategy=sasebo).first()
+        StepYear.objects.create(step=step, fiscal_year=2025, status=StepStatus.CURRENT)
+
+
+def _count_queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(queries)
+
+
+def test_pages_cost_the_same_queries_at_two_sizes(client, dave, sasebo):
+    client.force_login(dave)
+    _add_rows_the_demo_lacks(sasebo, dave)
+    urls = _urls(sasebo)
+    for url in urls:  # warm per-process caches (content types) so both passes see the same
+        client.get(url)
+    small = {url: _count_queries(client, url) for url in urls}
+    grow(sasebo, factor=10)
+    large = {url: _count_queries(client, url) for url in urls}
+    assert large == small
+    assert max(small.values()) <= MAX_QUERIES, small
+
+
+def test_add_pages_render(client, dave):
+    client.force_login(dave)
+    for model in _our_models():
+        url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_add")
+        # Revisions are only made by the revise service.
+        assert client.get(url).status_code == (403 if model is TargetRevision else 200), url
+
+
+def test_non_staff_are_sent_to_the_admin_login(client, alice):
+    client.force_login(alice)
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert response.url.startswith("/admin/login/")
+
+
+def _change_data(value: YearlyValue, **changes) -> dict:
+    data = {
+        "indicator": value.indicator_id,
+        "fiscal_year": value.fiscal_year,
+        "planned_value": value.planned.display(),
+        "actual_value": value.actual.display(),
+        "comment": value.comment,
+        "note": value.note,
+        "revised_planned": "",
+        "revision_reason": "",
+        # The read-only revisions inline still posts a management form.
+        "revisions-TOTAL_FORMS": "0",
+        "revisions-INITIAL_FORMS": "0",
+        "revisions-MIN_NUM_FORMS": "0",
+        "revisions-MAX_NUM_FORMS": "0",
+    }
+    return data | changes
+
+
+@pytest.fixture
+def set_value(sasebo):
+    return YearlyValue.objects.filter(indicator__strategy=sasebo, planned_state=ValueState.NUMBER).first()
+
+
+def test_a_set_target_ignores_plain_edits(client, dave, set_value):
+    client.force_login(dave)
+    url = reverse("admin:kpis_yearlyvalue_change", args=[set_value.pk])
+    before = set_value.planned
+    response = client.post(url, _change_data(set_value, planned_value="12345", comment="見直し"))
+    assert response.status_code == 302
+    set_value.refresh_from_db()
+    assert set_value.planned == before
+    assert set_value.comment == "見直し"
+    assert not TargetRevision.objects.filter(yearly_value=set_value).exists()
+
+
+def test_revising_a_target_needs_a_reason(client, dave, set_value):
+    client.force_login(dave)
+    url = reverse("admin:kpis_yearlyvalue_change", args=[set_value.pk])
+    response = client.post(url, _change_data(set_value, revised_planned="12345"))
+    assert response.status_code == 200
+    assert "revision_reason" in response.context["adminform"].form.errors
+    assert not TargetRevision.objects.filter(yearly_value=set_value).exists()
+
+
+def test_revising_a_target_records_the_revision(client, dave, set_value):
+    client.force_login(dave)
+    url = reverse("admin:kpis_yearlyvalue_change", args=[set_value.pk])
+    old = set_value.planned
+    response = client.post(url, _change_data(set_value, revised_planned="12,345.5", revision_reason="市場の変化"))
+    assert response.status_code == 302
+    revision = TargetRevision.objects.get(yearly_value=set_value)
+    assert (revision.old, revision.new.display(), revision.reason, revision.revised_by) == (
+        old, "12,345.5", "市場の変化", dave,
+    )
+    set_value.refresh_from_db()
+    assert set_value.planned.display() == "12,345.5"
+
+
+def test_an_unparsable_value_is_a_form_error(client, dave, set_value):
+    client.force_login(dave)
+    url = reverse("admin:kpis_yearlyvalue_change", args=[set_value.pk])
+    response = client.post(url, _change_data(set_value, actual_value="1" * 20))
+    assert response.status_code == 200
+    assert "actual_value" in response.context["adminform"].form.errors
+
+
+def test_yearly_value_list_shows_rate_and_grade(client, dave, sasebo):
+    # ペーパーレス度 (lower is better), R5: planned 85.0, actual 81.7 → 85.0 / 81.7 = 104.0 % → A.
+    value = YearlyValue.objects.get(indicator__strategy=sasebo, indicator__name__startswith="ペーパーレス度", fiscal_year=2023)
+    client.force_login(dave)
+    response = client.get(reverse("admin:kpis_yearlyvalue_changelist"), {"q": "ペーパーレス度", "fiscal_year": 2023})
+    html = response.content.decode()
+    assert str(value.indicator) in html
+    assert "104.0%" in html
