@@ -1,0 +1,23 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from plans import views as plan_views
+
+admin.site.site_header = _("dxplan administration")
+admin.site.site_title = _("dxplan")
+admin.site.index_title = _("Plan maintenance")
+
+urlpatterns = [
+    path("", plan_views.home, name="home"),
+    path("strategies/<slug:code>/", plan_views.strategy_tree, name="plan-tree"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include("dxplan.api_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+]

@@ -1,0 +1,74 @@
+"""The landing page and the strategy tree: login required, labels from the strategy, bounded queries."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from plans.models import BasicPolicy, Measure, Step
+from projects.models import Project
+
+
+def test_pages_require_login(client, sasebo):
+    for url in ("/", f"/strategies/{sasebo.code}/"):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response.url.startswith("/accounts/login/")
+
+
+def test_home_lists_the_four_demo_plans_in_japanese(client, erin):
+    client.force_login(erin)
+    response = client.get("/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    for title in ("佐世保市DX戦略", "長崎市DX推進計画", "長崎市第五次総合計画", "都城市DX推進計画"):
+        assert title in html
+    assert "令和3年度 (2021年度)" in html
+
+
+def test_home_in_english_shows_western_fiscal_years(client, erin):
+    client.force_login(erin)
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en")
+    assert "FY2021" in response.content.decode()
+
+
+def test_tree_uses_the_strategy_labels(client, erin, sasebo):
+    client.force_login(erin)
+    html = client.get(f"/strategies/{sasebo.code}/").content.decode()
+    assert "DX重点課題" in html and "課題" in html
+    assert "観光2-1-4" in html
+    assert "行政経営改革部" in html
+
+
+def _grow(strategy, factor):
+    """Add `factor` copies of a policy with a measure, two steps and three projects."""
+    last = Project.objects.filter(strategy=strategy).order_by("-order").first().order
+    for i in range(factor):
+        policy = BasicPolicy.objects.create(strategy=strategy, code=f"X{i}", order=100 + i, title=f"追加 {i}")
+        measure = Measure.objects.create(basic_policy=policy, code="1", title="追加施策")
+        Step.objects.bulk_create(Step(measure=measure, code=f"1-{n}", order=n, title="追加") for n in range(2))
+        Project.objects.bulk_create(
+            Project(strategy=strategy, basic_policy=policy, measure=measure, order=last + 3 * i + n + 1, name="追加")
+            for n in range(3)
+        )
+
+
+def _count_queries(client, url):
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(url).status_code == 200
+    return len(context.captured_queries)
+
+
+@pytest.mark.parametrize("page", ["/", "/strategies/sasebo-dx/"])
+def test_page_queries_do_not_grow_with_the_plan(client, erin, sasebo, page):
+    client.force_login(erin)
+    small = _count_queries(client, page)
+    _grow(sasebo, 10)
+    assert _count_queries(client, page) == small
+
+
+def test_tree_query_count(client, erin, sasebo, django_assert_num_queries):
+    client.force_login(erin)
+    # session, user, strategy, basic policies, measures, steps, projects under
+    # measures, projects outside any measure
+    with django_assert_num_queries(8):
+        client.get(f"/strategies/{sasebo.code}/")
