@@ -10,3 +10,10 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dxplan.settings")
 app = Celery("dxplan")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+# Periodic jobs (run by `celery -A dxplan beat`). Each task is idempotent per day
+# or per job, so a beat restart or a duplicate delivery sends nothing twice.
+app.conf.beat_schedule = {
+    "entry-reminders": {"task": "kpis.tasks.send_entry_reminders", "schedule": 60 * 60},
+    "sweep-stale-report-jobs": {"task": "reports.tasks.sweep_stale_jobs", "schedule": 5 * 60},
+}

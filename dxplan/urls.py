@@ -13,6 +13,11 @@ admin.site.index_title = _("Plan maintenance")
 urlpatterns = [
     path("", plan_views.home, name="home"),
     path("strategies/<slug:code>/", plan_views.strategy_tree, name="plan-tree"),
+    # Each capability mounts its own URL module; names are namespaced by it.
+    path("entry/", include("kpis.urls")),
+    path("dashboards/", include("reports.dashboards.urls")),
+    path("reports/", include("reports.urls")),
+    path("imports/", include("plans.imports.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -115,6 +115,12 @@ class Strategy(models.Model):
         default=default_grade_bands,
         help_text=_('Highest first, rates in percent, e.g. [{"grade": "A", "min_rate": "100"}, ...].'),
     )
+    manager_review = models.BooleanField(
+        _("first review by the department manager"), default=True, help_text=_("一次評価: the manager approves or returns.")
+    )
+    dx_review = models.BooleanField(
+        _("second review by the DX office"), default=True, help_text=_("二次評価: the DX office approves or returns.")
+    )
     order = models.PositiveIntegerField(_("order"), default=0)
 
     class Meta:

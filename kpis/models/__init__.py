@@ -1,7 +1,9 @@
-"""Indicators and their values (indicators.py)."""
+"""Indicators and their values (indicators.py); the yearly entry and review round (entry.py)."""
 
+from kpis.models.entry import EntryRound, EntryRoundEvent, ReminderLog, ReviewAction, ReviewEvent, ReviewStage
 from kpis.models.indicators import (
     Direction,
+    EntryStatus,
     Indicator,
     IndicatorKind,
     TargetRevision,
@@ -12,6 +14,7 @@ from kpis.models.indicators import (
 )
 
 __all__ = [
-    "Direction", "Indicator", "IndicatorKind", "TargetRevision", "ValueState", "YearlyValue",
+    "Direction", "EntryRound", "EntryRoundEvent", "EntryStatus", "Indicator", "IndicatorKind", "ReminderLog",
+    "ReviewAction", "ReviewEvent", "ReviewStage", "TargetRevision", "ValueState", "YearlyValue",
     "stored_value", "value_places",
 ]

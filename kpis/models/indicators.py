@@ -38,6 +38,17 @@ class ValueState(models.TextChoices):
     EMPTY = achievement.EMPTY, _("Empty")
 
 
+class EntryStatus(models.TextChoices):
+    """Where a yearly actual is in the entry and review round."""
+
+    NOT_ENTERED = "not_entered", _("Not entered")
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    FIRST_APPROVED = "first_approved", _("Approved by the manager")
+    RETURNED = "returned", _("Returned")
+    APPROVED = "approved", _("Approved")
+
+
 class Indicator(models.Model):
     """An indicator attached to exactly one of a basic policy, a measure or a project."""
 
@@ -56,7 +67,10 @@ class Indicator(models.Model):
         verbose_name=_("project"),
     )
     kind = models.CharField(_("kind"), max_length=10, choices=IndicatorKind.choices)
-    code = models.CharField(_("code"), max_length=60, blank=True)
+    code = models.CharField(
+        _("code"), max_length=60, blank=True,
+        help_text=_("Unique within the strategy; imports and exports match indicators by it."),
+    )
     order = models.PositiveIntegerField(_("order"), default=0)
     name = models.CharField(_("name"), max_length=300, blank=True)
     unit = models.CharField(_("unit"), max_length=30, blank=True)
@@ -86,6 +100,9 @@ class Indicator(models.Model):
         verbose_name_plural = _("indicators")
         ordering = ["strategy", "order"]
         constraints = [
+            models.UniqueConstraint(
+                fields=["strategy", "code"], condition=~Q(code=""), name="indicator_code_unique_in_strategy"
+            ),
             models.CheckConstraint(
                 condition=(
                     Q(basic_policy__isnull=False, measure__isnull=True, project__isnull=True)
@@ -187,6 +204,9 @@ class YearlyValue(models.Model):
     actual_text = models.CharField(_("actual: text"), max_length=200, blank=True)
     comment = models.TextField(_("evaluation comment (進捗状況・評価)"), blank=True)
     note = models.TextField(_("note"), blank=True, help_text=_("Remarks on the data, e.g. an uncertain reading."))
+    status = models.CharField(
+        _("entry status"), max_length=20, choices=EntryStatus.choices, default=EntryStatus.NOT_ENTERED, db_index=True
+    )
     # Incremented on every save through the services; the entry workflow uses it
     # to refuse a save based on a stale read (no lost updates).
     version = models.PositiveIntegerField(_("version"), default=1)

@@ -1,0 +1,36 @@
+"""What a department clerk may type as an actual value, normalised.
+
+Clerks paste from Excel and type on Japanese IMEs, so full-width digits and
+punctuation (１２，３４５ / ５．５％), thousands separators, a trailing % and
+surrounding spaces are accepted. 「－」 and 「…」 are states, not text. Anything
+else is refused with a reason in Japanese and English, never stored as text.
+Plain Python, no Django.
+"""
+
+import unicodedata
+
+from kpis.achievement import EMPTY, NOT_APPLICABLE, NOT_SET, NUMBER, Value
+
+
+class EntryInputError(ValueError):
+    """The typed text is not a value; the message says why in Japanese and English."""
+
+
+_ALLOWED_STATES = {NUMBER, NOT_APPLICABLE, NOT_SET, EMPTY}
+
+
+def parse_actual(text: str | None) -> Value:
+    """Read what was typed into an actual-value cell; empty text means no value."""
+    raw = "" if text is None else str(text)
+    folded = unicodedata.normalize("NFKC", raw).strip()
+    if folded.endswith("%"):
+        folded = folded[:-1].rstrip()
+        if not folded:
+            raise EntryInputError("「%」だけでは値になりません。数値を入力してください。 / A lone % is not a value; enter a number.")
+    value = Value.of(folded)
+    if value.state not in _ALLOWED_STATES:
+        raise EntryInputError(
+            f"「{raw.strip()}」は数値として読めません。数値、「－」（該当なし）または「…」（未確定）を入力してください。"
+            f" / '{raw.strip()}' is not a number; enter a number, 「－」 (not applicable) or 「…」 (not yet known)."
+        )
+    return value

@@ -1,0 +1,307 @@
+"""The yearly entry and review round: save, submit, approve, return, close, reopen.
+
+Every function locks the rows it changes (select_for_update) and checks the
+permission rules in kpis.permissions before writing, so the web pages and the
+API behave the same. A save carries the version the user started from: if
+someone else saved in between, the save is refused with their value
+(EntryConflict) instead of overwriting it. Batch actions are all-or-nothing.
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kpis import permissions, services
+from kpis.entry_input import EntryInputError, parse_actual
+from kpis.models import (
+    EntryRound,
+    EntryRoundEvent,
+    EntryStatus,
+    ReviewAction,
+    ReviewEvent,
+    ReviewStage,
+    YearlyValue,
+    value_places,
+)
+
+COMMENT_MAX_LENGTH = 4000
+
+
+class EntryConflict(Exception):
+    """Someone saved the row after this user loaded it; `current` is what they saved."""
+
+    def __init__(self, current: YearlyValue):
+        self.current = current
+        who = current.updated_by.get_full_name() or current.updated_by.username if current.updated_by else "?"
+        super().__init__(
+            _(
+                "%(who)s saved this row after you opened it: actual %(actual)s, comment “%(comment)s”. "
+                "Your change was not saved; reload the row and enter it again."
+            )
+            % {"who": who, "actual": current.actual.display() or "—", "comment": current.comment}
+        )
+
+
+def entry_round_for(value: YearlyValue) -> EntryRound | None:
+    return EntryRound.objects.filter(
+        strategy_id=value.indicator.strategy_id, fiscal_year=value.fiscal_year
+    ).first()
+
+
+def _locked(pks) -> list[YearlyValue]:
+    """The rows, locked in primary-key order (a fixed order cannot deadlock)."""
+    rows = (
+        YearlyValue.objects.select_for_update(of=("self",))
+        .select_related("indicator__strategy", "updated_by")
+        .filter(pk__in=list(pks))
+        .order_by("pk")
+    )
+    return list(rows)
+
+
+def _rounds_for(values) -> dict:
+    keys = {(v.indicator.strategy_id, v.fiscal_year) for v in values}
+    rounds = EntryRound.objects.filter(
+        strategy_id__in={k[0] for k in keys}, fiscal_year__in={k[1] for k in keys}
+    )
+    return {(r.strategy_id, r.fiscal_year): r for r in rounds}
+
+
+def _round_of(rounds, value):
+    return rounds.get((value.indicator.strategy_id, value.fiscal_year))
+
+
+def _row_label(value: YearlyValue) -> str:
+    indicator = value.indicator
+    return f"{indicator.code or indicator.pk} {indicator.name}".strip()
+
+
+def _refuse_rows(problems: list[tuple[YearlyValue, str]], *, denied: bool):
+    message = " / ".join(f"{_row_label(value)}: {reason}" for value, reason in problems)
+    raise PermissionDenied(message) if denied else ValidationError(message)
+
+
+def _record(value, *, user, stage, action, to_status, comment=""):
+    ReviewEvent.objects.create(
+        yearly_value=value, stage=stage, action=action, from_status=value.status, to_status=to_status,
+        comment=comment, user=user,
+    )
+    value.status = to_status
+
+
+def _clean_comment(comment: str | None) -> str:
+    comment = (comment or "").strip()
+    if len(comment) > COMMENT_MAX_LENGTH:
+        raise ValidationError(
+            {"comment": _("The comment is too long (%(n)s characters; at most %(max)s).")
+             % {"n": len(comment), "max": COMMENT_MAX_LENGTH}}
+        )
+    return comment
+
+
+@transaction.atomic
+def entry_save(*, user, yearly_value: YearlyValue, actual: str, comment: str, expected_version: int) -> YearlyValue:
+    """Save a draft of the actual value and the evaluation comment of one row."""
+    (value,) = _locked([yearly_value.pk])
+    refusal = permissions.entry_refusal(user, value, entry_round=entry_round_for(value))
+    if refusal:
+        raise PermissionDenied(refusal)
+    if value.version != expected_version:
+        raise EntryConflict(value)
+    try:
+        parsed = parse_actual(actual)
+    except EntryInputError as error:
+        raise ValidationError({"actual": str(error)}) from None
+    comment = _clean_comment(comment)
+    new_columns = {
+        "actual_state": parsed.state, "actual_number": parsed.number, "actual_places": value_places(parsed),
+        "actual_text": parsed.text, "comment": comment,
+    }
+    if all(getattr(value, name) == new for name, new in new_columns.items()):
+        return value  # nothing changed: no new version, no history row
+    for name, new in new_columns.items():
+        setattr(value, name, new)
+    value.status = EntryStatus.DRAFT
+    value.version += 1
+    value.updated_by = user
+    value._history_user = user
+    value.save()
+    return value
+
+
+def _status_after_submit(strategy) -> str:
+    if strategy.manager_review or strategy.dx_review:
+        return EntryStatus.SUBMITTED
+    return EntryStatus.APPROVED
+
+
+@transaction.atomic
+def entry_submit(*, user, yearly_values) -> list[YearlyValue]:
+    """Submit the department's rows for review; all or none."""
+    values = _locked(v.pk for v in yearly_values)
+    rounds = _rounds_for(values)
+    denied = [(v, r) for v in values if (r := permissions.entry_refusal(user, v, entry_round=_round_of(rounds, v)))]
+    if denied:
+        _refuse_rows(denied, denied=True)
+    empty = [(v, _("enter a value, 「－」 or 「…」 before submitting.")) for v in values if v.actual.state == "empty"]
+    if empty:
+        _refuse_rows(empty, denied=False)
+    for value in values:
+        _record(value, user=user, stage=ReviewStage.DEPARTMENT, action=ReviewAction.SUBMITTED,
+                to_status=_status_after_submit(value.indicator.strategy))
+        _bump(value, user)
+    return values
+
+
+def _bump(value: YearlyValue, user, reason: str = ""):
+    value.version += 1
+    value.updated_by = user
+    value._history_user = user
+    if reason:
+        value._change_reason = reason
+    value.save()
+
+
+@transaction.atomic
+def review_approve(*, user, yearly_values, comment: str = "") -> list[YearlyValue]:
+    """Approve rows in the user's review stage; all or none."""
+    comment = _clean_comment(comment)
+    values = _locked(v.pk for v in yearly_values)
+    rounds = _rounds_for(values)
+    denied = [(v, r) for v in values if (r := permissions.review_refusal(user, v, entry_round=_round_of(rounds, v)))]
+    if denied:
+        _refuse_rows(denied, denied=True)
+    for value in values:
+        stage = permissions.review_stage_for(user, value)
+        strategy = value.indicator.strategy
+        to_status = (
+            EntryStatus.FIRST_APPROVED if stage == ReviewStage.MANAGER and strategy.dx_review else EntryStatus.APPROVED
+        )
+        _record(value, user=user, stage=stage, action=ReviewAction.APPROVED, to_status=to_status, comment=comment)
+        _bump(value, user)
+    return values
+
+
+@transaction.atomic
+def review_return(*, user, yearly_value: YearlyValue, comment: str) -> YearlyValue:
+    """Send a row back to its department with a comment saying what to correct."""
+    comment = _clean_comment(comment)
+    if not comment:
+        raise ValidationError({"comment": _("Say what the department should correct when returning a row.")})
+    (value,) = _locked([yearly_value.pk])
+    refusal = permissions.review_refusal(user, value, entry_round=entry_round_for(value))
+    if refusal:
+        raise PermissionDenied(refusal)
+    stage = permissions.review_stage_for(user, value)
+    _record(value, user=user, stage=stage, action=ReviewAction.RETURNED, to_status=EntryStatus.RETURNED,
+            comment=comment)
+    _bump(value, user, reason=comment)
+    return value
+
+
+@transaction.atomic
+def value_reopen(*, user, yearly_value: YearlyValue, reason: str) -> YearlyValue:
+    """An administrator sends an approved row back to its department, with the reason."""
+    if not permissions.can_reopen(user):
+        raise PermissionDenied(_("Only administrators can reopen an approved row."))
+    reason = _clean_comment(reason)
+    if not reason:
+        raise ValidationError({"reason": _("A reason is required to reopen.")})
+    (value,) = _locked([yearly_value.pk])
+    entry_round = entry_round_for(value)
+    if entry_round is not None and entry_round.is_closed:
+        raise ValidationError(_("The fiscal year is closed; reopen the year first."))
+    if value.status != EntryStatus.APPROVED:
+        raise ValidationError(_("Only approved rows can be reopened; this row is %(status)s.")
+                              % {"status": value.get_status_display()})
+    _record(value, user=user, stage=ReviewStage.ADMIN, action=ReviewAction.REOPENED, to_status=EntryStatus.RETURNED,
+            comment=reason)
+    _bump(value, user, reason=reason)
+    return value
+
+
+@transaction.atomic
+def target_revise(*, user, yearly_value: YearlyValue, planned: str, reason: str):
+    """A target revision by the DX office or an administrator (see kpis.services)."""
+    if not permissions.can_revise_target(user):
+        raise PermissionDenied(_("Only the DX office and administrators can revise targets."))
+    entry_round = entry_round_for(yearly_value)
+    if entry_round is not None and entry_round.is_closed:
+        raise ValidationError(_("The DX office has closed this fiscal year."))
+    return services.yearly_value_revise_plan(yearly_value=yearly_value, planned=planned, reason=reason, user=user)
+
+
+@transaction.atomic
+def entry_round_save(*, user, strategy, fiscal_year: int, opens_at, deadline, reminder_days=None) -> EntryRound:
+    """Open (or reschedule) the entry period of a fiscal year."""
+    if not permissions.can_manage_rounds(user):
+        raise PermissionDenied(_("Only the DX office and administrators set entry periods."))
+    if opens_at >= deadline:
+        raise ValidationError({"deadline": _("The deadline must be after the opening.")})
+    days = list(reminder_days if reminder_days is not None else [7, 3, 1])
+    if any(not isinstance(d, int) or d < 0 or d > 90 for d in days):
+        raise ValidationError({"reminder_days": _("Reminder days are whole numbers from 0 to 90.")})
+    entry_round, _created = EntryRound.objects.select_for_update().update_or_create(
+        strategy=strategy, fiscal_year=fiscal_year,
+        defaults={"opens_at": opens_at, "deadline": deadline, "reminder_days": sorted(set(days), reverse=True)},
+    )
+    _ensure_entry_rows(strategy, fiscal_year)
+    return entry_round
+
+
+def _ensure_entry_rows(strategy, fiscal_year: int) -> int:
+    """Create the 未入力 rows departments must fill for the year.
+
+    Every KPI and outcome indicator is reported each year; an activity indicator
+    only in a year its project has a plan for (an empty plan means the project
+    does not run then). Existing rows are left as they are.
+    """
+    from django.db.models import Q
+
+    from kpis.models import Indicator, IndicatorKind
+
+    has_row = YearlyValue.objects.filter(indicator=OuterRef("pk"), fiscal_year=fiscal_year)
+    missing = Indicator.objects.filter(strategy=strategy).filter(~Exists(has_row)).filter(
+        ~Q(kind=IndicatorKind.ACTIVITY)
+    )
+    rows = [YearlyValue(indicator_id=pk, fiscal_year=fiscal_year) for pk in missing.values_list("pk", flat=True)]
+    YearlyValue.objects.bulk_create(rows, ignore_conflicts=True)
+    return len(rows)
+
+
+@transaction.atomic
+def entry_round_close(*, user, entry_round: EntryRound, reason: str = "") -> EntryRound:
+    """Close the fiscal year: every value of it is locked."""
+    if not permissions.can_manage_rounds(user):
+        raise PermissionDenied(_("Only the DX office and administrators close a fiscal year."))
+    entry_round = EntryRound.objects.select_for_update().get(pk=entry_round.pk)
+    if entry_round.is_closed:
+        raise ValidationError(_("This fiscal year is already closed."))
+    entry_round.closed_at = timezone.now()
+    entry_round.closed_by = user
+    entry_round.save()
+    EntryRoundEvent.objects.create(
+        entry_round=entry_round, action=EntryRoundEvent.Action.CLOSED, reason=(reason or "").strip(), user=user
+    )
+    return entry_round
+
+
+@transaction.atomic
+def entry_round_reopen(*, user, entry_round: EntryRound, reason: str) -> EntryRound:
+    if not permissions.can_reopen(user):
+        raise PermissionDenied(_("Only administrators can reopen a closed fiscal year."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("A reason is required to reopen.")})
+    entry_round = EntryRound.objects.select_for_update().get(pk=entry_round.pk)
+    if not entry_round.is_closed:
+        raise ValidationError(_("This fiscal year is not closed."))
+    entry_round.closed_at = None
+    entry_round.closed_by = None
+    entry_round.save()
+    EntryRoundEvent.objects.create(
+        entry_round=entry_round, action=EntryRoundEvent.Action.REOPENED, reason=reason, user=user
+    )
+    return entry_round
