@@ -5,7 +5,7 @@ Idempotent: a second run creates, updates and records (history) nothing.
 
 from django.db import transaction
 
-from plans.demo import miyakonojo, nagasaki, sasebo, users
+from plans.demo import entry_round, miyakonojo, nagasaki, sasebo, users
 from plans.demo.common import Tally
 
 __all__ = ["load_demo"]
@@ -19,4 +19,5 @@ def load_demo(*, stdout=None) -> dict:
         nagasaki.load(tally)
         miyakonojo.load(tally)
         users.load(tally)
+        entry_round.load(tally)
     return tally.result()

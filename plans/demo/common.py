@@ -124,12 +124,20 @@ def department(tally: Tally, municipality, name: str, *, parent=None, order: int
     )
 
 
-def bulk_sync(tally: Tally, model, keys: tuple[str, ...], rows: list[dict], existing, *, bump_version=False):
+def touched_by_a_person(value) -> bool:
+    """A yearly value someone entered, reviewed or revised (the services set updated_by)."""
+    return value.updated_by_id is not None
+
+
+def bulk_sync(tally: Tally, model, keys: tuple[str, ...], rows: list[dict], existing, *, bump_version=False,
+              keep=None):
     """Upsert many rows of one model with one read: new rows in one bulk insert.
 
     ``rows`` use attnames (``project_id``); ``existing`` is a queryset covering them.
     Updated rows are saved one by one (rare), so history and ``auto_now`` still apply;
     ``bump_version`` increments ``version`` as the yearly-value services do.
+    ``keep(obj)`` true means a person has worked on the row: it is left as it is, so
+    re-running load_demo (every `make run`) never overwrites what users entered.
     """
     by_key = {tuple(getattr(obj, key) for key in keys): obj for obj in existing}
     new = []
@@ -137,6 +145,9 @@ def bulk_sync(tally: Tally, model, keys: tuple[str, ...], rows: list[dict], exis
         obj = by_key.get(tuple(row[key] for key in keys))
         if obj is None:
             new.append(model(**row))
+            continue
+        if keep is not None and keep(obj):
+            tally.record(model, "unchanged")
             continue
         changed = [name for name, value in row.items() if getattr(obj, name) != value]
         if not changed:

@@ -3,6 +3,7 @@
 See fixtures/README-nagasaki-miyakonojo.md for how the CSVs were read.
 """
 
+from collections import Counter
 from decimal import Decimal
 
 from kpis.models import Indicator, IndicatorKind, YearlyValue
@@ -13,6 +14,7 @@ from plans.demo.common import (
     department,
     join_notes,
     read_csv,
+    touched_by_a_person,
     uncertain,
     value_columns,
 )
@@ -125,11 +127,14 @@ def _h(tally, city, dept):
             "note": join_notes(uncertain(H_LOST_HEADINGS if code != "H1-1" else None), uncertain(H_NOTES.get(code))),
         })
     values = []
+    per_policy = Counter()
     for order, row in enumerate(read_csv("nagasaki_h", "outcome_indicators.csv"), 1):
         policy = policies[row["node_code"]]
+        per_policy[row["node_code"]] += 1
         indicator = tally.upsert(
             Indicator, {"basic_policy": policy, "kind": IndicatorKind.OUTCOME, "name": row["name"]}, {
-                "strategy": strategy, "order": order, "unit": row["unit"], "direction": row["direction"],
+                "strategy": strategy, "code": f"{row['node_code']}-O{per_policy[row['node_code']]}", "order": order,
+                "unit": row["unit"], "direction": row["direction"],
                 "baseline_value": Decimal(row["baseline_value"]), "baseline_fiscal_year": int(row["baseline_fy"]),
                 "baseline_places": decimal_places(row["baseline_value"]),
                 "target_value": Decimal(row["target_value"]), "target_fiscal_year": int(row["target_fy"]),
@@ -141,5 +146,6 @@ def _h(tally, city, dept):
         values.append({"indicator_id": indicator.pk, "fiscal_year": int(row["target_fy"]),
                        **value_columns("planned", row["target_value"]), **value_columns("actual", "")})
     bulk_sync(tally, YearlyValue, ("indicator_id", "fiscal_year"), values,
-              YearlyValue.objects.filter(indicator__strategy=strategy), bump_version=True)
+              YearlyValue.objects.filter(indicator__strategy=strategy), bump_version=True,
+              keep=touched_by_a_person)
     tally.say("長崎市第五次総合計画 政策Hを読み込みました")

@@ -3,7 +3,7 @@
 import datetime
 from collections import Counter
 
-from kpis.models import Indicator, IndicatorKind, YearlyValue
+from kpis.models import EntryStatus, Indicator, IndicatorKind, YearlyValue
 from plans.demo.common import (
     Tally,
     bulk_sync,
@@ -11,6 +11,7 @@ from plans.demo.common import (
     join_notes,
     read_csv,
     same_text,
+    touched_by_a_person,
     uncertain,
     value_columns,
 )
@@ -203,7 +204,9 @@ def _series(row, *, comment_year=None, comment="", notes=None) -> dict:
         planned, actual = row[f"planned_R{n}"], row[f"actual_R{n}"]
         if planned or actual or fy(n) == comment_year:
             series[fy(n)] = {**value_columns("planned", planned), **value_columns("actual", actual),
-                             "comment": comment if fy(n) == comment_year else "", "note": (notes or {}).get(fy(n), "")}
+                             "comment": comment if fy(n) == comment_year else "", "note": (notes or {}).get(fy(n), ""),
+                             # Printed actuals are published figures: approved in the entry round.
+                             "status": EntryStatus.APPROVED if actual else EntryStatus.NOT_ENTERED}
     return series
 
 
@@ -217,7 +220,9 @@ def _indicators(tally, strategy, projects, projects_by_row, measures):
         project = projects_by_row[row_no]
         printed = row["indicator_name"].strip()
         indicator = tally.upsert(Indicator, {"project": project, "kind": IndicatorKind.ACTIVITY}, {
-            "strategy": strategy, "order": row_no, "name": "" if printed in ("", "-") else printed,
+            # Codes identify indicators in exports and imports: PIDs repeat, row numbers don't.
+            "strategy": strategy, "code": f"P{row_no:03d}-A1", "order": row_no,
+            "name": "" if printed in ("", "-") else printed,
             "unit": "%" if row["value_unit"] == "%" else "",
             "responsible_department": project.lead_department,
             "note": join_notes(
@@ -243,7 +248,8 @@ def _indicators(tally, strategy, projects, projects_by_row, measures):
             + "主体部局から導出した（" + "、".join(f"{d.name} {n}件" for d, n in ranked) + "）。"
         )
         kpi = tally.upsert(Indicator, {"measure": measure, "kind": IndicatorKind.KPI, "order": int(row["kpi_no"])}, {
-            "strategy": strategy, "name": row["kpi_name"], "unit": row["unit"], "direction": row["direction"],
+            "strategy": strategy, "code": f"{row['category']}-KPI{row['kpi_no']}", "name": row["kpi_name"],
+            "unit": row["unit"], "direction": row["direction"],
             "formula": row["formula"], "responsible_department": lead,
             "note": join_notes(row["notes"], derived, uncertain(KPI_NOTES.get(key))),
         })
@@ -256,4 +262,5 @@ def _indicators(tally, strategy, projects, projects_by_row, measures):
     rows = [{"indicator_id": indicator.pk, "fiscal_year": year, **columns}
             for indicator, series in values for year, columns in series.items()]
     bulk_sync(tally, YearlyValue, ("indicator_id", "fiscal_year"), rows,
-              YearlyValue.objects.filter(indicator__strategy=strategy), bump_version=True)
+              YearlyValue.objects.filter(indicator__strategy=strategy), bump_version=True,
+              keep=touched_by_a_person)

@@ -110,7 +110,8 @@ def test_evaluation_comment_sits_on_the_last_reported_year():
     rpa = _kpi("RPA等による削減効果時間")  # the only KPI with an R6 actual
     assert list(rpa.values.exclude(comment="").values_list("fiscal_year", flat=True)) == [2024]
     no_values = _kpi("新規就農などオンライン・デジタルによる相談数")  # no actual: FY2025
-    comment_row = no_values.values.get()
+    # Its only other row is the empty 令和6年度 row of the demo's open entry round.
+    comment_row = no_values.values.exclude(comment="").get()
     assert comment_row.fiscal_year == 2025 and comment_row.comment
     assert comment_row.planned_state == comment_row.actual_state == ValueState.EMPTY
 
@@ -205,3 +206,33 @@ def test_command_prints_japanese_summary():
     quiet = StringIO()
     call_command("load_demo", verbosity=0, stdout=quiet)
     assert quiet.getvalue() == ""
+
+
+def test_demo_has_an_open_entry_round_for_fy2024_with_a_row_for_every_kpi(sasebo):
+    from kpis.models import EntryRound, YearlyValue
+
+    entry_round = EntryRound.objects.get(strategy=sasebo)
+    assert entry_round.fiscal_year == 2024 and entry_round.is_open_for_entry()
+    kpis_without_row = Indicator.objects.filter(strategy=sasebo, kind=IndicatorKind.KPI).exclude(values__fiscal_year=2024)
+    assert not kpis_without_row.exists()
+    assert YearlyValue.objects.filter(indicator__strategy=sasebo, fiscal_year=2024, status="not_entered").count() > 40
+
+
+def test_printed_actuals_are_approved_and_rows_without_actual_are_not_entered(sasebo):
+    from kpis.models import YearlyValue
+
+    values = YearlyValue.objects.filter(indicator__strategy=sasebo)
+    assert not values.filter(status="approved", actual_state="empty").exists()
+    assert not values.exclude(status="approved").exclude(actual_state="empty").exists()
+
+
+def test_rerunning_load_demo_keeps_what_a_person_entered(sasebo, alice):
+    from kpis.models import YearlyValue
+
+    row = YearlyValue.objects.filter(indicator__strategy=sasebo, fiscal_year=2023, actual_state="number").first()
+    row.actual_number, row.updated_by = row.actual_number + 1, alice
+    row.save()
+    load_demo()
+    row.refresh_from_db()
+    assert row.updated_by == alice and row.actual.display() != ""
+    assert YearlyValue.objects.get(pk=row.pk).actual_number == row.actual_number
