@@ -78,6 +78,9 @@ def yearly_value_revise_plan(*, yearly_value: YearlyValue, planned, reason: str,
         setattr(locked, name, column)
     locked.version += 1
     locked.updated_by = user
+    # Set explicitly: outside a request, and in API requests (which authenticate after
+    # the history middleware ran), simple-history would otherwise record no user.
+    locked._history_user = user
     locked._change_reason = reason  # picked up by django-simple-history
     locked.save()
     yearly_value.refresh_from_db()

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kpis import permissions, services
-from kpis.entry_input import EntryInputError, parse_actual
+from kpis.entry_input import EntryInputError, parse_actual, parse_planned
 from kpis.models import (
     EntryRound,
     EntryRoundEvent,
@@ -79,8 +79,10 @@ def _row_label(value: YearlyValue) -> str:
 
 
 def _refuse_rows(problems: list[tuple[YearlyValue, str]], *, denied: bool):
-    message = " / ".join(f"{_row_label(value)}: {reason}" for value, reason in problems)
-    raise PermissionDenied(message) if denied else ValidationError(message)
+    lines = [f"{_row_label(value)}: {reason}" for value, reason in problems]
+    error = PermissionDenied(" / ".join(lines)) if denied else ValidationError(" / ".join(lines))
+    error.rows = lines  # one line per refused row, for pages that list them
+    raise error
 
 
 def _record(value, *, user, stage, action, to_status, comment=""):
@@ -230,7 +232,11 @@ def target_revise(*, user, yearly_value: YearlyValue, planned: str, reason: str)
     entry_round = entry_round_for(yearly_value)
     if entry_round is not None and entry_round.is_closed:
         raise ValidationError(_("The DX office has closed this fiscal year."))
-    return services.yearly_value_revise_plan(yearly_value=yearly_value, planned=planned, reason=reason, user=user)
+    try:
+        parsed = parse_planned(planned)
+    except EntryInputError as error:
+        raise ValidationError({"planned": str(error)}) from None
+    return services.yearly_value_revise_plan(yearly_value=yearly_value, planned=parsed, reason=reason, user=user)
 
 
 @transaction.atomic
@@ -240,6 +246,10 @@ def entry_round_save(*, user, strategy, fiscal_year: int, opens_at, deadline, re
         raise PermissionDenied(_("Only the DX office and administrators set entry periods."))
     if opens_at >= deadline:
         raise ValidationError({"deadline": _("The deadline must be after the opening.")})
+    # A year either side, as the entry-period form offers (a baseline year, a closing report).
+    if not strategy.first_fiscal_year - 1 <= fiscal_year <= strategy.last_fiscal_year + 1:
+        raise ValidationError({"fiscal_year": _("Fiscal year %(fy)s is outside the period of %(strategy)s.")
+                               % {"fy": fiscal_year, "strategy": strategy}})
     days = list(reminder_days if reminder_days is not None else [7, 3, 1])
     if any(not isinstance(d, int) or d < 0 or d > 90 for d in days):
         raise ValidationError({"reminder_days": _("Reminder days are whole numbers from 0 to 90.")})

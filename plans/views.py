@@ -1,12 +1,16 @@
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 
+from kpis.selectors_entry import landing_entry_round
 from plans import selectors
 from plans.models import Strategy
 
 
 @login_required
 def home(request):
+    # Staff and managers land on the entry grid of their open round; ?list=1 shows the plans.
+    if not request.GET.get("list") and (entry_round := landing_entry_round(request.user)):
+        return redirect("entry:grid", entry_round.strategy.code, entry_round.fiscal_year)
     return render(request, "plans/home.html", {"strategies": selectors.strategy_list()})
 
 

@@ -1,0 +1,557 @@
+"""Reads of the yearly entry and review round: the entry grid, the review queue, the tracker.
+
+Each selector owns its joins and prefetches, so a page costs the same number of
+queries for 10 or 1,000 indicators. Rows come back as small dataclasses that
+carry what the templates need (permissions already asked per row, in Python).
+"""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from decimal import Decimal
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
+from django.utils import timezone
+
+from kpis import achievement, permissions
+from kpis.models import (
+    EntryRound,
+    EntryStatus,
+    Indicator,
+    ReviewEvent,
+    ReviewStage,
+    TargetRevision,
+    YearlyValue,
+    stored_value,
+)
+from plans import fiscal_years
+from plans.models import Department, Role, Strategy
+
+# How many earlier fiscal years the entry grid shows beside the year being entered.
+PREVIOUS_YEARS = 3
+
+# The statuses a reviewer may filter by, plus "waiting for me" (the default).
+WAITING = "waiting"
+
+
+# --- which round ---------------------------------------------------------------------------
+
+
+def open_rounds_for_department(department_id: int, *, now=None):
+    """Open, unclosed rounds of strategies in which the department owns an indicator,
+    nearest deadline first (1 query when evaluated)."""
+    now = now or timezone.now()
+    owns = Indicator.objects.filter(strategy=OuterRef("strategy"), responsible_department_id=department_id)
+    return (
+        EntryRound.objects.filter(closed_at__isnull=True, opens_at__lte=now, deadline__gt=now)
+        .filter(Exists(owns))
+        .select_related("strategy")
+        .order_by("deadline", "strategy__order", "pk")
+    )
+
+
+def landing_entry_round(user, *, now=None) -> EntryRound | None:
+    """Where staff and managers land after login: their department's open round with
+    the nearest deadline, or None (then the landing page is the plan list)."""
+    if not user.is_authenticated or user.role not in (Role.STAFF, Role.MANAGER) or not user.department_id:
+        return None
+    return open_rounds_for_department(user.department_id, now=now).first()
+
+
+def current_entry_round(user, *, now=None) -> EntryRound | None:
+    """The round the navigation links open: the user's landing round, else the open
+    round with the nearest deadline, else the latest round (at most 2 queries)."""
+    now = now or timezone.now()
+    landing = landing_entry_round(user, now=now)
+    if landing is not None:
+        return landing
+    rounds = EntryRound.objects.select_related("strategy")
+    open_rounds = rounds.filter(closed_at__isnull=True, opens_at__lte=now, deadline__gt=now)
+    return open_rounds.order_by("deadline", "pk").first() or rounds.order_by("-fiscal_year", "-deadline").first()
+
+
+def entry_round_list(user):
+    """Rounds a user may open from the entry index: staff and managers those of strategies
+    their department has indicators in, everyone else all (1 query)."""
+    rounds = EntryRound.objects.select_related("strategy", "closed_by").order_by(
+        "strategy__order", "strategy__code", "-fiscal_year"
+    )
+    if user.role in (Role.STAFF, Role.MANAGER):
+        owns = Indicator.objects.filter(strategy=OuterRef("strategy"), responsible_department_id=user.department_id)
+        rounds = rounds.filter(Exists(owns))
+    return rounds
+
+
+def entry_round_of(strategy: Strategy, fiscal_year: int) -> EntryRound | None:
+    return EntryRound.objects.select_related("closed_by").filter(strategy=strategy, fiscal_year=fiscal_year).first()
+
+
+def departments_with_rows(strategy: Strategy, fiscal_year: int):
+    """Departments responsible for at least one row of the year, for a picker (1 query)."""
+    rows = YearlyValue.objects.filter(
+        indicator__strategy=strategy, fiscal_year=fiscal_year, indicator__responsible_department=OuterRef("pk")
+    )
+    return Department.objects.filter(Exists(rows)).select_related("parent").order_by("order", "name")
+
+
+# --- the entry grid ------------------------------------------------------------------------
+
+
+@dataclass
+class Heading:
+    level: str  # the strategy's own label, e.g. DX重点課題
+    code: str
+    title: str
+    depth: int
+
+
+@dataclass
+class PreviousActual:
+    fiscal_year: int
+    display: str
+    visible: bool
+
+
+@dataclass
+class EntryRow:
+    value: YearlyValue
+    previous: list[PreviousActual]
+    refusal: str | None  # why this user may not edit the row, or None
+    visible: bool  # whether actual and comment may be shown to this user
+    reviewer_comment: ReviewEvent | None
+    # The indicator's final target, or else the plan's value for its last fiscal year
+    # (Sasebo prints no separate target: the R9 plan is the goal).
+    final_target: achievement.Value = achievement.Value(achievement.EMPTY)
+    final_target_year: int | None = None
+    headings: list[Heading] = field(default_factory=list)
+    outcome: object = None  # set by the view after a save: what happened to the row
+
+    @property
+    def indicator(self) -> Indicator:
+        return self.value.indicator
+
+    @property
+    def editable(self) -> bool:
+        return self.refusal is None
+
+    @property
+    def final_target_label(self) -> str:
+        """R9: short enough for a grid cell; the page gives the full label on hover."""
+        return fiscal_years.short_label(self.final_target_year) if self.final_target_year else ""
+
+    @property
+    def submittable(self) -> bool:
+        return self.refusal is None and self.value.actual_state != achievement.EMPTY
+
+
+def _reviewer_comments():
+    """Review events with a comment written by a reviewer, newest first."""
+    return (
+        ReviewEvent.objects.exclude(stage=ReviewStage.DEPARTMENT)
+        .exclude(comment="")
+        .select_related("user")
+        .order_by("-created_at", "-pk")
+    )
+
+
+# The joins that give an indicator's place in the plan (for grouping and ordering).
+_TREE = (
+    "indicator__basic_policy", "indicator__measure__basic_policy", "indicator__project__basic_policy",
+    "indicator__project__measure__basic_policy",
+)
+
+
+def _tree_path(indicator: Indicator):
+    """(basic policy, measure, project) an indicator sits under; any may be None."""
+    project = indicator.project
+    measure = indicator.measure or (project.measure if project else None)
+    policy = indicator.basic_policy or (measure.basic_policy if measure else None) or (
+        project.basic_policy if project else None
+    )
+    return policy, measure, project
+
+
+def _tree_key(indicator: Indicator):
+    policy, measure, project = _tree_path(indicator)
+    return (
+        policy is None, policy.order if policy else 0, policy.pk if policy else 0,
+        measure is None, measure.order if measure else 0, measure.pk if measure else 0,
+        project is not None, project.order if project else 0, project.pk if project else 0,
+        indicator.order, indicator.pk,
+    )
+
+
+def _department_then_tree(value: YearlyValue):
+    department = value.indicator.responsible_department
+    place = (department.order, department.name, department.pk) if department else (1 << 30, "", 0)
+    return (*place, *_tree_key(value.indicator))
+
+
+def _add_headings(rows: list[EntryRow], strategy: Strategy) -> None:
+    """Mark where a new basic policy, measure or project starts, for group header rows."""
+    previous = (None, None, None)
+    for row in rows:
+        path = _tree_path(row.indicator)
+        labels = (strategy.label_basic_policy, strategy.label_measure, strategy.label_project)
+        changed = False
+        for depth, (node, before, label) in enumerate(zip(path, previous, labels)):
+            changed = changed or node != before
+            if changed and node is not None:
+                title = getattr(node, "title", None) or getattr(node, "name", "")
+                row.headings.append(Heading(label, node.code, title, depth))
+        previous = path
+
+
+def entry_grid_rows(
+    *, user, strategy: Strategy, fiscal_year: int, department_id: int | None, entry_round: EntryRound | None,
+    value_ids=None, now=None,
+) -> list[EntryRow]:
+    """The department's rows of the fiscal year in plan order, with group headings.
+
+    Queries (3): the rows with indicator and its basic policy / measure / project
+    joined; the reviewer comments of those rows (prefetch); the same indicators'
+    values of the earlier years and of the plan's last year (the final target). `value_ids` narrows to some rows (one row
+    re-rendered after a save) with the same queries.
+    """
+    now = now or timezone.now()
+    values = (
+        YearlyValue.objects.filter(
+            indicator__strategy=strategy, fiscal_year=fiscal_year, indicator__responsible_department_id=department_id
+        )
+        .select_related("indicator", "updated_by", *_TREE)
+        .prefetch_related(Prefetch("review_events", queryset=_reviewer_comments(), to_attr="reviewer_comments"))
+    )
+    if value_ids is not None:
+        values = values.filter(pk__in=list(value_ids))
+    values = list(values)
+    for value in values:
+        value.indicator.strategy = strategy  # the permission rules read it; it is the same row
+
+    years = [y for y in range(fiscal_year - PREVIOUS_YEARS, fiscal_year) if y >= strategy.first_fiscal_year - 1]
+    last = strategy.last_fiscal_year
+    other = {}  # (indicator id, fiscal year) -> value of an earlier year or of the plan's last year
+    if values:
+        other_values = YearlyValue.objects.filter(
+            indicator_id__in=Subquery(
+                Indicator.objects.filter(strategy=strategy, responsible_department_id=department_id).values("pk")
+            ),
+            fiscal_year__in=[*years, last],
+        ).only("pk", "indicator_id", "fiscal_year", "status", "actual_state", "actual_number", "actual_places",
+               "actual_text", "planned_state", "planned_number", "planned_places", "planned_text")
+        other = {(v.indicator_id, v.fiscal_year): v for v in other_values}
+
+    rows = []
+    for value in sorted(values, key=lambda v: _tree_key(v.indicator)):
+        previous = []
+        for year in years:
+            before = other.get((value.indicator_id, year))
+            if before is None:
+                previous.append(PreviousActual(year, "", True))
+                continue
+            before.indicator = value.indicator
+            shown = permissions.can_view_value(user, before)
+            previous.append(PreviousActual(year, before.actual.display() if shown else "", shown))
+        target, target_year = value.indicator.target, value.indicator.target_fiscal_year
+        if target.state == achievement.EMPTY and (plan_end := other.get((value.indicator_id, last))) is not None:
+            target, target_year = plan_end.planned, last
+        rows.append(EntryRow(
+            value=value,
+            previous=previous,
+            final_target=target,
+            final_target_year=target_year if target.state != achievement.EMPTY else None,
+            refusal=permissions.entry_refusal(user, value, entry_round=entry_round, now=now),
+            visible=permissions.can_view_value(user, value),
+            reviewer_comment=next(iter(value.reviewer_comments), None),
+        ))
+    _add_headings(rows, strategy)
+    return rows
+
+
+# --- the review queue ----------------------------------------------------------------------
+
+
+@dataclass
+class ReviewFilters:
+    department_id: int | None = None
+    status: str = WAITING
+    grade: str = ""
+    behind: bool = False
+    worse: bool = False
+
+
+@dataclass
+class ReviewRow:
+    value: YearlyValue
+    previous: achievement.Value
+    rate: Decimal | None
+    grade: str
+    behind: bool
+    worse: bool
+    stage: str | None  # the review stage this user would act in, or None
+    refusal: str | None  # why this user may not approve or return it now
+    reviewer_comment: ReviewEvent | None
+
+    @property
+    def indicator(self) -> Indicator:
+        return self.value.indicator
+
+    @property
+    def reviewable(self) -> bool:
+        return self.refusal is None
+
+
+def worse_than_previous(value: YearlyValue, previous: achievement.Value) -> bool:
+    """Whether this year's actual moved the wrong way from last year's actual.
+
+    Higher is better: it fell. Lower is better: it rose. Maintain: it is further
+    from this year's plan than last year's actual was (or, with no numeric plan,
+    it changed at all). Anything not a number on either side is not flagged.
+    """
+    actual = value.actual
+    if not (actual.is_number and previous.is_number):
+        return False
+    direction = value.indicator.direction
+    if direction == achievement.UP:
+        return actual.number < previous.number
+    if direction == achievement.DOWN:
+        return actual.number > previous.number
+    planned = value.planned
+    if planned.is_number:
+        return abs(actual.number - planned.number) > abs(previous.number - planned.number)
+    return actual.number != previous.number
+
+
+def review_rows(*, user, strategy: Strategy, fiscal_year: int, entry_round: EntryRound | None,
+                filters: ReviewFilters) -> list[ReviewRow]:
+    """Rows a reviewer sees for the fiscal year, filtered.
+
+    Managers see their own department only; the DX office and administrators all
+    departments. Rows come by department, then in plan order as on the entry grid.
+    Queries (2): the rows with indicator, department, plan path and last year's
+    actual (subqueries on the same row); the reviewer comments (prefetch). Grade,
+    "behind" and "worse than last year" are computed in Python from those.
+    """
+    previous = YearlyValue.objects.filter(indicator=OuterRef("indicator"), fiscal_year=fiscal_year - 1)
+    values = (
+        YearlyValue.objects.filter(indicator__strategy=strategy, fiscal_year=fiscal_year)
+        .select_related("indicator", "indicator__responsible_department", "indicator__responsible_department__parent",
+                        "updated_by", *_TREE)
+        .annotate(
+            previous_state=Subquery(previous.values("actual_state")[:1]),
+            previous_number=Subquery(previous.values("actual_number")[:1]),
+            previous_places=Subquery(previous.values("actual_places")[:1]),
+            previous_text=Subquery(previous.values("actual_text")[:1]),
+        )
+        .prefetch_related(Prefetch("review_events", queryset=_reviewer_comments(), to_attr="reviewer_comments"))
+    )
+    if user.role == Role.MANAGER:
+        values = values.filter(indicator__responsible_department_id=user.department_id)
+    elif filters.department_id:
+        values = values.filter(indicator__responsible_department_id=filters.department_id)
+    if filters.status == WAITING:
+        values = values.filter(status__in=[EntryStatus.SUBMITTED, EntryStatus.FIRST_APPROVED])
+    elif filters.status:
+        values = values.filter(status=filters.status)
+
+    bands = strategy.bands()
+    top = bands[0].grade
+    rows = []
+    for value in sorted(values, key=_department_then_tree):
+        value.indicator.strategy = strategy
+        before = (
+            stored_value(value.previous_state, value.previous_number, value.previous_places or 0,
+                         value.previous_text or "")
+            if value.previous_state else achievement.Value(achievement.EMPTY)
+        )
+        rate = value.achievement_rate()
+        grade = achievement.grade(rate, bands)
+        row = ReviewRow(
+            value=value, previous=before, rate=rate, grade=grade,
+            behind=grade not in (top, achievement.NOT_EVALUABLE),
+            worse=worse_than_previous(value, before),
+            stage=permissions.review_stage_for(user, value),
+            refusal=permissions.review_refusal(user, value, entry_round=entry_round),
+            reviewer_comment=next(iter(value.reviewer_comments), None),
+        )
+        if filters.status == WAITING and row.stage is None:
+            continue
+        if filters.grade and row.grade != filters.grade:
+            continue
+        if filters.behind and not row.behind:
+            continue
+        if filters.worse and not row.worse:
+            continue
+        rows.append(row)
+    return rows
+
+
+# --- the submission tracker ----------------------------------------------------------------
+
+TRACKED = (
+    EntryStatus.NOT_ENTERED, EntryStatus.DRAFT, EntryStatus.SUBMITTED, EntryStatus.FIRST_APPROVED,
+    EntryStatus.RETURNED, EntryStatus.APPROVED,
+)
+
+
+@dataclass
+class TrackerLine:
+    department_id: int | None
+    department: str
+    counts: dict  # status -> count, in TRACKED order
+    total: int
+
+    @property
+    def open(self) -> int:
+        """Rows the department still has to act on: not entered, draft or returned."""
+        return sum(self.counts[s] for s in (EntryStatus.NOT_ENTERED, EntryStatus.DRAFT, EntryStatus.RETURNED))
+
+
+def tracker_lines(*, strategy: Strategy, fiscal_year: int, department_id: int | None = None) -> list[TrackerLine]:
+    """Per department, how many rows are in each status (1 query)."""
+    rows = YearlyValue.objects.filter(indicator__strategy=strategy, fiscal_year=fiscal_year)
+    if department_id:
+        rows = rows.filter(indicator__responsible_department_id=department_id)
+    counted = (
+        rows.values(
+            "indicator__responsible_department", "indicator__responsible_department__name",
+            "indicator__responsible_department__parent__name", "indicator__responsible_department__order",
+        )
+        .annotate(total=Count("pk"), **{status: Count("pk", filter=Q(status=status)) for status in TRACKED})
+        .order_by("indicator__responsible_department__order", "indicator__responsible_department__name")
+    )
+    lines = []
+    for line in counted:
+        name = line["indicator__responsible_department__name"] or ""
+        parent = line["indicator__responsible_department__parent__name"]
+        lines.append(TrackerLine(
+            department_id=line["indicator__responsible_department"],
+            department=f"{parent} {name}" if parent else name,
+            counts={status: line[status] for status in TRACKED},
+            total=line["total"],
+        ))
+    return lines
+
+
+# --- history ------------------------------------------------------------------------------
+
+# A history row whose only change is the status belongs to the review event written in
+# the same transaction (same row, user and target status); this is how close they are.
+_SAME_ACTION = timedelta(seconds=5)
+
+_SIDES = ("planned", "actual")
+
+
+@dataclass
+class Change:
+    field: str  # "planned", "actual", "comment", "status", "note"
+    old: str
+    new: str
+
+
+@dataclass
+class HistoryEntry:
+    at: object  # datetime
+    user: object  # User or None
+    kind: str  # "created", "changed", "review", "revision"
+    fiscal_year: int
+    indicator: Indicator
+    changes: list[Change] = field(default_factory=list)
+    reason: str = ""
+    event: ReviewEvent | None = None
+
+
+def _side(record, prefix: str) -> str:
+    return stored_value(
+        getattr(record, f"{prefix}_state"), getattr(record, f"{prefix}_number"),
+        getattr(record, f"{prefix}_places"), getattr(record, f"{prefix}_text"),
+    ).display()
+
+
+def _snapshot(record) -> dict:
+    return {
+        "planned": _side(record, "planned"), "actual": _side(record, "actual"), "comment": record.comment,
+        "status": EntryStatus(record.status).label if record.status in EntryStatus.values else record.status,
+        "note": record.note,
+    }
+
+
+def _changes(before: dict | None, after: dict) -> list[Change]:
+    if before is None:
+        return [Change(name, "", new) for name, new in after.items() if new and name != "status"]
+    return [Change(name, before[name], new) for name, new in after.items() if before[name] != new]
+
+
+def _matching_event(record, events) -> ReviewEvent | None:
+    for event in events:
+        if (event.to_status == record.status and event.user_id == record.history_user_id
+                and abs(event.created_at - record.history_date) <= _SAME_ACTION):
+            return event
+    return None
+
+
+def value_history(*, values_filter: Q, limit: int = 1000) -> list[HistoryEntry]:
+    """Every recorded change of the matching yearly values, newest first.
+
+    Reads django-simple-history's rows of YearlyValue (who, when, old → new,
+    change reason), the review events (submit, approve, return with comment,
+    reopen) and target revisions (with reason). `values_filter` is a Q on
+    YearlyValue. Queries (4): the values with their indicators; their history
+    rows; their review events; their target revisions.
+    """
+    values = {v.pk: v for v in YearlyValue.objects.filter(values_filter).select_related("indicator")}
+    history = (
+        YearlyValue.history.filter(id__in=list(values)).select_related("history_user")
+        .order_by("id", "history_date", "history_id")
+    )
+    events = (
+        ReviewEvent.objects.filter(yearly_value_id__in=list(values)).select_related("user")
+        .order_by("created_at", "pk")
+    )
+    revisions = TargetRevision.objects.filter(yearly_value_id__in=list(values)).select_related("revised_by")
+
+    events_by_value: dict[int, list[ReviewEvent]] = {}
+    for event in events:
+        events_by_value.setdefault(event.yearly_value_id, []).append(event)
+
+    entries, plan_changed = [], []
+    previous_of: dict[int, dict] = {}
+    for record in history:
+        value = values[record.id]
+        after = _snapshot(record)
+        before = previous_of.get(record.id)
+        previous_of[record.id] = after
+        changes = _changes(before, after)
+        if before is not None and not changes:
+            continue  # a save that changed only the version or the timestamp
+        if before is not None and [c.field for c in changes] == ["status"]:
+            if _matching_event(record, events_by_value.get(record.id, [])):
+                continue  # shown as the review event, which has the comment
+        entry = HistoryEntry(
+            at=record.history_date, user=record.history_user, kind="created" if before is None else "changed",
+            fiscal_year=value.fiscal_year, indicator=value.indicator, changes=changes,
+            reason=record.history_change_reason or "",
+        )
+        entries.append(entry)
+        if any(c.field == "planned" for c in changes):
+            plan_changed.append((entry, record.id))
+    for event in events:
+        value = values[event.yearly_value_id]
+        entries.append(HistoryEntry(
+            at=event.created_at, user=event.user, kind="review", fiscal_year=value.fiscal_year,
+            indicator=value.indicator, reason=event.comment, event=event,
+            changes=[Change("status", EntryStatus(event.from_status).label, EntryStatus(event.to_status).label)],
+        ))
+    plan_changes: dict[int, list] = {}
+    for entry, value_id in plan_changed:
+        plan_changes.setdefault(value_id, []).append(entry.at)
+    for revision in revisions:
+        value = values[revision.yearly_value_id]
+        times = plan_changes.get(value.pk, [])
+        if any(abs(at - revision.revised_at) <= _SAME_ACTION for at in times):
+            continue  # the history row already shows old → new with the same reason
+        entries.append(HistoryEntry(
+            at=revision.revised_at, user=revision.revised_by, kind="revision", fiscal_year=value.fiscal_year,
+            indicator=value.indicator, reason=revision.reason,
+            changes=[Change("planned", revision.old.display(), revision.new.display())],
+        ))
+    entries.sort(key=lambda e: e.at, reverse=True)
+    return entries[:limit]

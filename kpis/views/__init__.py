@@ -1,0 +1,56 @@
+"""Pages of the yearly entry round: the entry grid (entry), review, entry periods
+(rounds), the submission tracker and the history of changes.
+
+Views read through kpis.selectors_entry, write through kpis.workflow and show
+the refusals of kpis.permissions as they are; nothing here decides a rule.
+"""
+
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from plans.models import Strategy
+
+WINDOW_NONE, WINDOW_UPCOMING, WINDOW_OPEN, WINDOW_ENDED, WINDOW_CLOSED = "none", "upcoming", "open", "ended", "closed"
+
+
+def strategy_or_404(code: str) -> Strategy:
+    return get_object_or_404(Strategy, code=code)
+
+
+def window_state(entry_round, now=None) -> str:
+    """Where the entry period of a round stands, for the banner at the top of the pages."""
+    now = now or timezone.now()
+    if entry_round is None:
+        return WINDOW_NONE
+    if entry_round.is_closed:
+        return WINDOW_CLOSED
+    if now < entry_round.opens_at:
+        return WINDOW_UPCOMING
+    if now >= entry_round.deadline:
+        return WINDOW_ENDED
+    return WINDOW_OPEN
+
+
+def safe_next(request, default: str) -> str:
+    """The page to return to after a form (a `next` on this site only), else `default`."""
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+def apply_errors(form, error) -> None:
+    """Put a service's ValidationError on the form, on the field it names when the form has it."""
+    if hasattr(error, "error_dict"):
+        for name, messages in error.message_dict.items():
+            form.add_error(name if name in form.fields else None, messages)
+    else:
+        form.add_error(None, error.messages)
+
+
+def refused(request, reason: str, *, status: int = 403):
+    """A page saying why the user may not do this, in their language."""
+    return render(request, "kpis/refused.html", {"reason": reason}, status=status)

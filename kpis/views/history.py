@@ -1,0 +1,56 @@
+"""History of changes: who changed what, when, from what to what, and why.
+
+Per indicator (all its fiscal years) and per department (one fiscal year). Only
+people who may see every value of those rows may read their history: the DX
+office, administrators, and the department's own staff and managers; drafts of
+other departments must not leak through their history.
+"""
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+
+from kpis import selectors_entry
+from kpis.models import Indicator
+from kpis.views import refused, strategy_or_404
+from plans.models import Department, Role
+
+HISTORY_LIMIT = 1000
+
+
+def may_read_history(user, department_id) -> bool:
+    if user.role in (Role.DX_OFFICE, Role.ADMIN):
+        return True
+    return user.role in (Role.STAFF, Role.MANAGER) and department_id is not None and department_id == user.department_id
+
+
+@login_required
+def indicator_history(request, pk):
+    indicator = get_object_or_404(Indicator.objects.select_related("strategy", "responsible_department"), pk=pk)
+    if not may_read_history(request.user, indicator.responsible_department_id):
+        return refused(request, _("Only the department in charge, the DX office and administrators can read this history."))
+    entries = selectors_entry.value_history(values_filter=Q(indicator=indicator), limit=HISTORY_LIMIT)
+    return render(request, "kpis/history.html", {
+        "strategy": indicator.strategy, "indicator": indicator, "entries": entries, "limit": HISTORY_LIMIT,
+    })
+
+
+@login_required
+def department_history(request, strategy, fiscal_year):
+    strategy = strategy_or_404(strategy)
+    user = request.user
+    wanted = request.GET.get("department", "")
+    department_id = int(wanted) if wanted.isdigit() else user.department_id
+    department = get_object_or_404(Department.objects.select_related("parent"), pk=department_id) if department_id else None
+    if department is None or not may_read_history(user, department.pk):
+        return refused(request, _("Only the department in charge, the DX office and administrators can read this history."))
+    entries = selectors_entry.value_history(
+        values_filter=Q(indicator__strategy=strategy, fiscal_year=fiscal_year,
+                        indicator__responsible_department=department),
+        limit=HISTORY_LIMIT,
+    )
+    return render(request, "kpis/history.html", {
+        "strategy": strategy, "fiscal_year": fiscal_year, "department": department, "entries": entries,
+        "limit": HISTORY_LIMIT,
+    })

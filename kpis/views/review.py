@@ -1,0 +1,187 @@
+"""Review: the queue with filters and bulk approval, returning a row with a comment,
+revising a target (DX office, administrators) and reopening an approved row
+(administrators)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kpis import permissions, selectors_entry, workflow
+from kpis.forms import ApproveForm, ReasonForm, ReturnForm, ReviewFilterForm, TargetRevisionForm, selected_ids
+from kpis.models import TargetRevision, YearlyValue
+from kpis.views import apply_errors, refused, safe_next, strategy_or_404, window_state
+from plans.models import Role
+
+
+def _queue_url(strategy_code, fiscal_year) -> str:
+    return reverse("entry:review", args=[strategy_code, fiscal_year])
+
+
+@login_required
+def review_queue(request, strategy, fiscal_year):
+    user = request.user
+    if user.role not in permissions.REVIEWERS:
+        return refused(request, _("Only managers, the DX office and administrators review."))
+    strategy = strategy_or_404(strategy)
+    entry_round = selectors_entry.entry_round_of(strategy, fiscal_year)
+    departments = None if user.role == Role.MANAGER else selectors_entry.departments_with_rows(strategy, fiscal_year)
+    bands = strategy.bands()
+    form = ReviewFilterForm(request.GET or None, departments=departments, bands=bands)
+    rows = selectors_entry.review_rows(
+        user=user, strategy=strategy, fiscal_year=fiscal_year, entry_round=entry_round, filters=form.filters()
+    )
+    return render(request, "kpis/review_queue.html", {
+        "strategy": strategy,
+        "fiscal_year": fiscal_year,
+        "entry_round": entry_round,
+        "window": window_state(entry_round),
+        "form": form,
+        "rows": rows,
+        "approve_form": ApproveForm(),
+        "reviewable_count": sum(1 for row in rows if row.reviewable),
+        "can_revise": permissions.can_revise_target(user),
+        "can_reopen": permissions.can_reopen(user),
+        "can_manage_rounds": permissions.can_manage_rounds(user),
+    })
+
+
+@login_required
+@require_POST
+def review_approve(request, strategy, fiscal_year):
+    """Approve the checked rows in the reviewer's stage; all or none."""
+    strategy = strategy_or_404(strategy)
+    back = safe_next(request, _queue_url(strategy.code, fiscal_year))
+    form = ApproveForm(request.POST)
+    values = list(
+        YearlyValue.objects.filter(
+            indicator__strategy=strategy, fiscal_year=fiscal_year, pk__in=selected_ids(request.POST)
+        )
+    )
+    if not values:
+        messages.info(request, _("Select the rows to approve first."))
+        return redirect(back)
+    form.is_valid()
+    try:
+        approved = workflow.review_approve(
+            user=request.user, yearly_values=values, comment=form.cleaned_data.get("comment", "")
+        )
+    except (PermissionDenied, ValidationError) as error:
+        messages.error(request, _("Nothing was approved:"))
+        for line in getattr(error, "rows", None) or _lines(error):
+            messages.error(request, line)
+        return redirect(back)
+    messages.success(request, _("Approved %(n)s rows.") % {"n": len(approved)})
+    return redirect(back)
+
+
+def _lines(error) -> list[str]:
+    if isinstance(error, ValidationError):
+        if hasattr(error, "error_dict"):
+            return [m for ms in error.message_dict.values() for m in ms]
+        return list(error.messages)
+    return [str(error)]
+
+
+def _value_or_404(pk) -> YearlyValue:
+    return get_object_or_404(
+        YearlyValue.objects.select_related(
+            "indicator__strategy", "indicator__responsible_department", "indicator__responsible_department__parent",
+            "updated_by",
+        ),
+        pk=pk,
+    )
+
+
+def _action_page(request, value, *, form, title, action, button, status=200, extra=None):
+    """The small form pages (return, revise target, reopen) share one template."""
+    default_back = _queue_url(value.indicator.strategy.code, value.fiscal_year)
+    return render(request, "kpis/value_action.html", {
+        "value": value,
+        "indicator": value.indicator,
+        "strategy": value.indicator.strategy,
+        "form": form,
+        "title": title,
+        "action": action,
+        "button": button,
+        "next": safe_next(request, default_back),
+        **(extra or {}),
+    }, status=status)
+
+
+@login_required
+def review_return(request, pk):
+    """Send one row back to its department with a comment saying what to correct."""
+    value = _value_or_404(pk)
+    refusal = permissions.review_refusal(request.user, value, entry_round=workflow.entry_round_for(value))
+    if refusal:
+        return refused(request, refusal)
+    form = ReturnForm(request.POST or None)
+    page = {"title": _("Return to the department"), "action": reverse("entry:return", args=[pk]),
+            "button": _("Return with this comment")}
+    if request.method == "POST" and form.is_valid():
+        try:
+            workflow.review_return(user=request.user, yearly_value=value, comment=form.cleaned_data["comment"])
+        except PermissionDenied as error:
+            return refused(request, str(error))
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Returned %(row)s to the department.") % {"row": value.indicator})
+            return redirect(safe_next(request, _queue_url(value.indicator.strategy.code, value.fiscal_year)))
+    return _action_page(request, value, form=form, status=400 if form.errors else 200, **page)
+
+
+@login_required
+def target_revise(request, pk):
+    """A target revision: a new planned value with the reason, kept as a TargetRevision."""
+    if not permissions.can_revise_target(request.user):
+        return refused(request, _("Only the DX office and administrators can revise targets."))
+    value = _value_or_404(pk)
+    initial = {"planned": value.planned.display()}
+    form = TargetRevisionForm(request.POST or None, initial=initial)
+    revisions = TargetRevision.objects.filter(yearly_value=value).select_related("revised_by").order_by("revised_at")
+    page = {"title": _("Revise the planned value"), "action": reverse("entry:revise-target", args=[pk]),
+            "button": _("Revise"), "extra": {"revisions": revisions}}
+    if request.method == "POST" and form.is_valid():
+        try:
+            revision = workflow.target_revise(
+                user=request.user, yearly_value=value, planned=form.cleaned_data["planned"],
+                reason=form.cleaned_data["reason"],
+            )
+        except PermissionDenied as error:
+            return refused(request, str(error))
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            if revision is None:
+                messages.info(request, _("The planned value is unchanged; nothing was recorded."))
+            else:
+                messages.success(request, _("Revised the planned value of %(row)s.") % {"row": value.indicator})
+            return redirect(safe_next(request, _queue_url(value.indicator.strategy.code, value.fiscal_year)))
+    return _action_page(request, value, form=form, status=400 if form.errors else 200, **page)
+
+
+@login_required
+def value_reopen(request, pk):
+    """An administrator sends an approved row back to its department, with the reason."""
+    if not permissions.can_reopen(request.user):
+        return refused(request, _("Only administrators can reopen an approved row."))
+    value = _value_or_404(pk)
+    form = ReasonForm(request.POST or None)
+    page = {"title": _("Reopen an approved row"), "action": reverse("entry:reopen-value", args=[pk]),
+            "button": _("Reopen")}
+    if request.method == "POST" and form.is_valid():
+        try:
+            workflow.value_reopen(user=request.user, yearly_value=value, reason=form.cleaned_data["reason"])
+        except PermissionDenied as error:
+            return refused(request, str(error))
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Reopened %(row)s; the department can correct it.") % {"row": value.indicator})
+            return redirect(safe_next(request, _queue_url(value.indicator.strategy.code, value.fiscal_year)))
+    return _action_page(request, value, form=form, status=400 if form.errors else 200, **page)
