@@ -1,8 +1,12 @@
-"""Admin of indicators, yearly values and target revisions.
+"""Admin of indicators, yearly values and target revisions, and the records of the entry round.
 
 Values are typed as the plans print them (30.0, －, …, 実施済) and parsed by
 kpis.achievement. A planned value that is set can only change through
 `yearly_value_revise_plan`, with a reason, so no revision goes unrecorded.
+
+Entry rounds, their events, review events and reminder logs are shown read-only:
+they change only through kpis.workflow (the entry pages and the API), which checks the
+rules and keeps the history; editing them here would bypass both.
 """
 
 from decimal import Decimal
@@ -15,9 +19,20 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from kpis import achievement
-from kpis.models import Indicator, TargetRevision, ValueState, YearlyValue, value_places
+from kpis.models import (
+    EntryRound,
+    EntryRoundEvent,
+    Indicator,
+    ReminderLog,
+    ReviewEvent,
+    TargetRevision,
+    ValueState,
+    YearlyValue,
+    value_places,
+)
 from kpis.services import yearly_value_revise_plan
 from plans.admin import DepartmentListFilter, LabelledChoicesMixin, fiscal_year_filter
+from plans.templatetags.dxplan import fiscal_year as fiscal_year_label
 
 VALUE_HELP = _("A number, － (not applicable), … (not yet set) or text.")
 MAX_NUMBER = Decimal(10) ** 14  # the columns hold 20 digits, 6 of them decimals
@@ -282,3 +297,64 @@ class TargetRevisionAdmin(admin.ModelAdmin):
     @admin.display(description=_("new planned"))
     def new_display(self, obj):
         return obj.new.display()
+
+
+class ReadOnlyAdminMixin:
+    """Records made by the workflow services: viewable, never added, edited or deleted here."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class EntryRoundEventInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = EntryRoundEvent
+    fields = ("action", "reason", "user", "created_at")
+    readonly_fields = fields
+    extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("user")
+
+
+@admin.register(EntryRound)
+class EntryRoundAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("strategy", "fiscal_year_label", "opens_at", "deadline", "reminder_days", "closed_at", "closed_by")
+    list_select_related = ("strategy", "closed_by")
+    list_filter = ("strategy", fiscal_year_filter())
+    fields = ("strategy", "fiscal_year", "opens_at", "deadline", "reminder_days", "closed_at", "closed_by")
+    inlines = (EntryRoundEventInline,)
+
+    @admin.display(description=_("fiscal year"), ordering="fiscal_year")
+    def fiscal_year_label(self, obj):
+        return fiscal_year_label(obj.fiscal_year)
+
+
+@admin.register(EntryRoundEvent)
+class EntryRoundEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("entry_round", "action", "reason", "user", "created_at")
+    list_select_related = ("entry_round__strategy", "user")
+    list_filter = ("action",)
+
+
+@admin.register(ReviewEvent)
+class ReviewEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("created_at", "yearly_value", "stage", "action", "from_status", "to_status", "comment", "user")
+    list_select_related = ("yearly_value__indicator", "user")
+    list_filter = ("action", "stage", fiscal_year_filter("yearly_value__fiscal_year"),
+                   "yearly_value__indicator__strategy")
+    search_fields = ("comment", "yearly_value__indicator__code", "yearly_value__indicator__name")
+    date_hierarchy = "created_at"
+
+
+@admin.register(ReminderLog)
+class ReminderLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("sent_on", "entry_round", "kind", "department", "recipients", "created_at")
+    list_select_related = ("entry_round__strategy", "department__parent")
+    list_filter = ("kind", "sent_on")
+    date_hierarchy = "sent_on"

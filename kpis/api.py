@@ -3,6 +3,11 @@
 Values are objects, not bare numbers: {state, number, text, display}, so 「－」 (na) and
 「…」 (pending) survive, and numbers keep the decimals they were entered with
 ("2500.0"). Decimals are strings, as DRF writes them.
+
+Every row stays listed (the plan and its planned values are public), but where
+kpis.permissions.can_view_value says no (another department's values before
+approval), the actual is shown empty, the comment blank, the rate null and the
+grade 「－」, with `actual_visible: false` so a client can tell "hidden" from "empty".
 """
 
 import django_filters
@@ -10,8 +15,9 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
 
-from kpis import selectors
-from kpis.models import Indicator, IndicatorKind, ValueState, YearlyValue
+from kpis import achievement, selectors
+from kpis.models import EntryStatus, Indicator, IndicatorKind, ValueState, YearlyValue
+from kpis.permissions import can_view_value
 from plans.api import DepartmentFilter, id_filter, strategy_filter
 
 
@@ -45,15 +51,28 @@ def _bands(serializer, strategy):
     return cache[strategy.pk]
 
 
+def _may_view(serializer, value) -> bool:
+    request = serializer.context.get("request")
+    return request is not None and can_view_value(request.user, value)
+
+
+HIDDEN_ACTUAL = {"state": ValueState.EMPTY, "number": None, "text": "", "display": ""}
+
+
 class YearlyValueSerializer(serializers.Serializer):
     """The planned and actual value of one fiscal year, with achievement."""
 
-    # Rates and grades read `indicator` and `indicator.strategy`: kpis.selectors loads both.
+    # Rates, grades and the visibility rule read `indicator` and `indicator.strategy`:
+    # kpis.selectors loads both.
 
     fiscal_year = serializers.IntegerField()
     planned = ValueSerializer()
     actual = ValueSerializer()
     comment = serializers.CharField()
+    status = serializers.ChoiceField(choices=EntryStatus.choices, help_text="Where the actual is in the entry round.")
+    actual_visible = serializers.SerializerMethodField(
+        help_text="False when the actual and comment are hidden from you (another department's, not yet approved)."
+    )
     achievement_rate = serializers.DecimalField(
         max_digits=None, decimal_places=1, allow_null=True, help_text="Percent; null when not evaluable."
     )
@@ -61,6 +80,16 @@ class YearlyValueSerializer(serializers.Serializer):
     expected_value = serializers.SerializerMethodField(
         help_text="On the straight line from baseline to final target; null without both."
     )
+
+    def to_representation(self, obj):
+        data = super().to_representation(obj)
+        if not data["actual_visible"]:
+            # The rate and grade would give the actual away too.
+            data.update(actual=dict(HIDDEN_ACTUAL), comment="", achievement_rate=None, grade=achievement.NOT_EVALUABLE)
+        return data
+
+    def get_actual_visible(self, obj) -> bool:
+        return _may_view(self, obj)
 
     @extend_schema_field(OpenApiTypes.STR)
     def get_grade(self, obj) -> str:
@@ -150,17 +179,24 @@ class YearlyValueFilterSet(django_filters.FilterSet):
     basic_policy = django_filters.NumberFilter(method="filter_basic_policy", label="basic policy id (whole subtree)")
     measure = django_filters.NumberFilter(method="filter_measure", label="measure id (with its projects)")
     leading = django_filters.BooleanFilter(field_name="indicator__project__leading", label="of a leading project")
+    actual_state = django_filters.ChoiceFilter(
+        choices=ValueState.choices, method="filter_actual_state", label="actual state (of the actuals you may see)"
+    )
 
     class Meta:
         model = YearlyValue
         fields = ("strategy", "indicator", "kind", "fiscal_year", "department", "basic_policy", "measure",
-                  "leading", "planned_state", "actual_state")
+                  "leading", "planned_state", "actual_state", "status")
 
     def filter_basic_policy(self, queryset, name, value):
         return queryset.filter(selectors.under_basic_policy(int(value), prefix="indicator__"))
 
     def filter_measure(self, queryset, name, value):
         return queryset.filter(selectors.under_measure(int(value), prefix="indicator__"))
+
+    def filter_actual_state(self, queryset, name, value):
+        # Filtering on a hidden actual would reveal it.
+        return queryset.filter(selectors.actual_visible_q(self.request.user), actual_state=value)
 
 
 class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):

@@ -3,7 +3,8 @@ prefetch_related so a list costs a fixed number of queries whatever its length."
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from kpis.models import Indicator, TargetRevision, YearlyValue
+from kpis.models import EntryStatus, Indicator, TargetRevision, YearlyValue
+from plans.models import Role
 
 
 def indicator_list() -> QuerySet[Indicator]:
@@ -41,3 +42,19 @@ def under_basic_policy(basic_policy_id: int, prefix: str = "") -> Q:
 def under_measure(measure_id: int, prefix: str = "") -> Q:
     """Indicators attached to a measure or to a project under it."""
     return Q(**{f"{prefix}measure_id": measure_id}) | Q(**{f"{prefix}project__measure_id": measure_id})
+
+
+def actual_visible_q(user, prefix: str = "") -> Q:
+    """The yearly values whose actual and comment `user` may see, as a filter.
+
+    The SQL twin of kpis.permissions.can_view_value (tests check they agree row by row),
+    for filters that would otherwise reveal hidden actuals.
+    """
+    role = getattr(user, "role", None)
+    if role in (Role.DX_OFFICE, Role.ADMIN):
+        return Q()
+    visible = Q(**{f"{prefix}status": EntryStatus.APPROVED})
+    department_id = getattr(user, "department_id", None)
+    if role in (Role.STAFF, Role.MANAGER) and department_id is not None:
+        visible |= Q(**{f"{prefix}indicator__responsible_department_id": department_id})
+    return visible
