@@ -1,0 +1,1 @@
+"""Benchmarks and the synthetic plan generator they share (bench.generate.generate)."""
