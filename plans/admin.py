@@ -318,3 +318,4 @@ class NarrativeAdmin(admin.ModelAdmin):
     @admin.display(description=_("belongs to"))
     def owner(self, obj):
         return obj.basic_policy or obj.measure or obj.project
+from plans.imports import admin as imports_admin  # noqa: E402,F401  (registers ImportRun)

@@ -384,3 +384,6 @@ class Narrative(models.Model):
 
     def __str__(self):
         return f"{fiscal_years.era_label(self.fiscal_year)} {self.get_kind_display()}"
+
+
+from plans.imports.models import ImportRun  # noqa: E402,F401
