@@ -1,3 +1,13 @@
+from django.urls import path
+
+from reports import views
+
 app_name = "reports"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("jobs/", views.create, name="create"),
+    path("jobs/<int:pk>/status/", views.status, name="status"),
+    path("jobs/<int:pk>/retry/", views.retry, name="retry"),
+    path("jobs/<int:pk>/download/", views.download, name="download"),
+]

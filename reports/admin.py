@@ -1,0 +1,46 @@
+"""Report jobs in the admin: read-only records (jobs start from the reports page or the command).
+
+A failed job can be queued again with an action, through the same service as the page.
+"""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from plans.admin import fiscal_year_filter
+from plans.templatetags.dxplan import fiscal_year as fiscal_year_label
+from reports import services
+from reports.models import ReportJob
+
+
+@admin.register(ReportJob)
+class ReportJobAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "strategy", "fiscal_year_display", "kind", "file_format", "status", "progress",
+                    "requested_by", "duration")
+    list_select_related = ("strategy", "requested_by")
+    list_filter = ("status", "kind", fiscal_year_filter(), "strategy")
+    date_hierarchy = "created_at"
+    actions = ["retry_failed"]
+    readonly_fields = [field.name for field in ReportJob._meta.fields]
+
+    @admin.display(description=_("fiscal year"), ordering="fiscal_year")
+    def fiscal_year_display(self, job):
+        return fiscal_year_label(job.fiscal_year)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Retry the selected failed jobs"))
+    def retry_failed(self, request, queryset):
+        retried = 0
+        for job in queryset.filter(status="failed"):
+            try:
+                services.report_job_retry(user=request.user, job=job)
+            except (PermissionDenied, ValidationError) as error:
+                self.message_user(request, f"{job}: {error}", messages.ERROR)
+            else:
+                retried += 1
+        self.message_user(request, _("%(count)d job(s) queued again.") % {"count": retried})

@@ -1,0 +1,84 @@
+"""python manage.py build_report --fiscal-year 2025 --output FILE.xlsx [--strategy CODE] [--kind report|data]
+[--format xlsx|csv] [--basic-policy CODE | --department NAME] [--as-of YYYY-MM-DD]
+
+Runs the same service as the Celery task (the job is recorded like one started from the page),
+in this process, then copies the stored file to --output.
+"""
+
+import datetime
+import shutil
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from plans.fiscal_years import FiscalYearError, display_label, parse_fiscal_year
+from plans.models import BasicPolicy, Department, Strategy
+from reports import services
+from reports.models import JobStatus, ReportFormat, ReportKind
+
+
+class Command(BaseCommand):
+    help = "Build the annual progress report (or the data export) of a strategy for one fiscal year."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--fiscal-year", required=True, help="2025, 令和7年度, R7 or FY2025")
+        parser.add_argument("--output", required=True, help="file to write")
+        parser.add_argument("--strategy", help="strategy code (may be omitted when there is only one)")
+        parser.add_argument("--kind", choices=ReportKind.values, default=ReportKind.REPORT)
+        parser.add_argument("--format", dest="file_format", choices=ReportFormat.values, default=ReportFormat.XLSX)
+        parser.add_argument("--basic-policy", help="code of the one basic policy to report on")
+        parser.add_argument("--department", help="name of the one department whose indicators to report on")
+        parser.add_argument("--as-of", help="date printed on the report, YYYY-MM-DD (default: today)")
+
+    def handle(self, *args, **options):
+        try:
+            fiscal_year = parse_fiscal_year(options["fiscal_year"])
+        except FiscalYearError as error:
+            raise CommandError(str(error)) from None
+        strategy = self._strategy(options["strategy"])
+        as_of = None
+        if options["as_of"]:
+            try:
+                as_of = datetime.date.fromisoformat(options["as_of"])
+            except ValueError:
+                raise CommandError(f"--as-of は YYYY-MM-DD で指定してください / --as-of must be YYYY-MM-DD: "
+                                   f"{options['as_of']!r}") from None
+        basic_policy = department = None
+        if options["basic_policy"]:
+            basic_policy = BasicPolicy.objects.filter(strategy=strategy, code=options["basic_policy"]).first()
+            if basic_policy is None:
+                raise CommandError(f"基本方針 {options['basic_policy']!r} は {strategy.code} にありません / "
+                                   f"no basic policy {options['basic_policy']!r} in {strategy.code}")
+        if options["department"]:
+            department = Department.objects.filter(
+                municipality=strategy.municipality, name=options["department"]).first()
+            if department is None:
+                raise CommandError(f"部署 {options['department']!r} が見つかりません / "
+                                   f"no department {options['department']!r} in {strategy.municipality}")
+        try:
+            job = services.report_job_create(
+                user=None, strategy=strategy, fiscal_year=fiscal_year, kind=options["kind"],
+                file_format=options["file_format"], basic_policy=basic_policy, department=department,
+                as_of=as_of, enqueue=False,
+            )
+        except ValidationError as error:
+            raise CommandError("; ".join(error.messages)) from None
+        job = services.report_job_run(job_id=job.pk)
+        if job.status != JobStatus.DONE:
+            raise CommandError(job.message or job.get_status_display())
+        with job.file.open("rb") as source, open(options["output"], "wb") as target:
+            shutil.copyfileobj(source, target)
+        took = job.duration.total_seconds() if job.duration else 0
+        self.stdout.write(f"{strategy.title} {display_label(fiscal_year)}: {options['output']} ({took:.1f} s)")
+
+    def _strategy(self, code):
+        if code:
+            strategy = Strategy.objects.select_related("municipality").filter(code=code).first()
+            if strategy is None:
+                raise CommandError(f"計画 {code!r} がありません / no strategy {code!r}")
+            return strategy
+        strategies = list(Strategy.objects.select_related("municipality")[:2])
+        if len(strategies) != 1:
+            codes = ", ".join(Strategy.objects.values_list("code", flat=True))
+            raise CommandError(f"--strategy を指定してください（{codes}） / give --strategy (one of: {codes})")
+        return strategies[0]

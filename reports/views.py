@@ -1,0 +1,147 @@
+"""The reports page: start a report, watch its progress, download it, retry a failure.
+
+Administrators and the DX office only (the files hold values not yet approved); the
+file is served through `download`, never from a public media URL.
+"""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from plans import fiscal_years
+from plans.models import BasicPolicy, Department, Strategy
+from plans.templatetags.dxplan import fiscal_year as fiscal_year_label
+from reports import selectors, services
+from reports.models import JobStatus, ReportFormat, ReportJob, ReportKind
+
+JOBS_SHOWN = 30
+CONTENT_TYPES = {
+    ReportFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ReportFormat.CSV: "text/csv; charset=utf-8",
+}
+
+
+class PolicyChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.strategy.title}: {obj.code} {obj.short_name or obj.title}"
+
+
+class DepartmentChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.municipality.name} {selectors.department_name(obj, ' ')}"
+
+
+class ReportJobForm(forms.Form):
+    strategy = forms.ModelChoiceField(
+        queryset=Strategy.objects.select_related("municipality").order_by("order", "code"),
+        label=gettext_lazy("Strategy"), empty_label=None,
+    )
+    fiscal_year = forms.TypedChoiceField(coerce=int, label=gettext_lazy("Fiscal year"))
+    kind = forms.ChoiceField(choices=ReportKind.choices, initial=ReportKind.REPORT, label=gettext_lazy("Kind"))
+    file_format = forms.ChoiceField(choices=ReportFormat.choices, initial=ReportFormat.XLSX,
+                                    label=gettext_lazy("Format"),
+                                    help_text=gettext_lazy("CSV is for the data export only."))
+    basic_policy = PolicyChoiceField(
+        queryset=BasicPolicy.objects.select_related("strategy").order_by("strategy__order", "strategy__code", "order"),
+        required=False, label=gettext_lazy("Only this basic policy"), empty_label=gettext_lazy("(all)"),
+    )
+    department = DepartmentChoiceField(
+        queryset=Department.objects.select_related("municipality", "parent").order_by("municipality", "order", "name"),
+        required=False, label=gettext_lazy("Only this department's indicators"), empty_label=gettext_lazy("(all)"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        spans = list(Strategy.objects.values_list("first_fiscal_year", "last_fiscal_year"))
+        if spans:
+            first, last = min(s[0] for s in spans), max(s[1] for s in spans)
+            self.fields["fiscal_year"].choices = [(fy, fiscal_year_label(fy))
+                                                  for fy in fiscal_years.fiscal_years_between(first, last)]
+            current = fiscal_years.current_fiscal_year(timezone.localdate())
+            self.fields["fiscal_year"].initial = min(max(current, first), last)
+
+
+def _require_reports(user) -> None:
+    if not services.can_use_reports(user):
+        raise PermissionDenied(_("Only administrators and the DX office can build reports."))
+
+
+def _page(request, form, status=200):
+    jobs = selectors.report_job_list()[:JOBS_SHOWN]
+    return render(request, "reports/index.html", {"form": form, "jobs": jobs}, status=status)
+
+
+@login_required
+@require_GET
+def index(request):
+    _require_reports(request.user)
+    return _page(request, ReportJobForm())
+
+
+@login_required
+@require_POST
+def create(request):
+    _require_reports(request.user)
+    form = ReportJobForm(request.POST)
+    if not form.is_valid():
+        return _page(request, form, status=400)
+    data = form.cleaned_data
+    try:
+        job = services.report_job_create(
+            user=request.user, strategy=data["strategy"], fiscal_year=data["fiscal_year"], kind=data["kind"],
+            file_format=data["file_format"], basic_policy=data["basic_policy"], department=data["department"],
+        )
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            for field, errors in error.error_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            form.add_error(None, error)
+        return _page(request, form, status=400)
+    job.refresh_from_db()  # in-process (no broker) it has already run
+    if job.status == JobStatus.FAILED:
+        messages.error(request, _("The report could not be built. See the message in the list."))
+    else:
+        messages.success(request, _("The report was requested: %(job)s.") % {"job": job})
+    return redirect("reports:index")
+
+
+@login_required
+@require_GET
+def status(request, pk):
+    """The job's row of the list, for the page's polling script."""
+    _require_reports(request.user)
+    job = get_object_or_404(selectors.report_job_list().filter(pk=pk))
+    return render(request, "reports/_job_row.html", {"job": job})
+
+
+@login_required
+@require_POST
+def retry(request, pk):
+    _require_reports(request.user)
+    job = get_object_or_404(ReportJob, pk=pk)
+    try:
+        services.report_job_retry(user=request.user, job=job)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The job was queued again."))
+    return redirect("reports:index")
+
+
+@login_required
+@require_GET
+def download(request, pk):
+    _require_reports(request.user)
+    job = get_object_or_404(ReportJob.objects.select_related("strategy", "basic_policy", "department"), pk=pk)
+    if job.status != JobStatus.DONE or not job.file:
+        raise Http404(_("This job has no file to download."))
+    return FileResponse(job.file.open("rb"), as_attachment=True, filename=services.file_name(job, display=True),
+                        content_type=CONTENT_TYPES[job.file_format])

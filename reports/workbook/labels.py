@@ -1,0 +1,64 @@
+"""Fixed Japanese texts of the workbooks.
+
+The annual report is an official Japanese document for the city council (the issue
+prescribes its sheet names and headings, like the seed it reproduces), and the data
+export's headings are a file format (docs/data-export.md). So these are literals,
+not translated msgids: an English UI must not change what the council or the import reads.
+"""
+
+COVER_SHEET = "表紙・概要"
+PROJECTS_SHEET = "プロジェクト一覧"
+CHART_DATA_SHEET = "グラフデータ"
+STRATEGY_SHEET = "計画"  # data export
+DATA_SHEET = "データ"  # data export
+
+REPORT_TITLE = "{strategy} {year} 進捗状況報告"
+AS_OF = "作成基準日"
+PLAN_AS_OF = "計画の時点"
+ACTUALS_AS_OF = "実績の時点"
+SCOPE = "対象"
+WHOLE_PLAN = "計画全体"
+SCOPE_ONLY = "{name}のみ"
+EVALUATION_RULE = "評価の方法"
+EVALUATION_RULE_TEXT = (
+    "各指標について、報告年度以前で実績値のある最新の年度の達成率で評価した（評価年度を併記）。"
+    "評価区分: {bands}、－ 評価不能（実績・予定が数値でないもの）。"
+)
+BAND = "{grade} {rate}%以上"
+GRADE_DISTRIBUTION = "評価の分布（{label}別）"
+TOTAL = "合計"
+PROJECT_COUNT = "{label}数"
+LEADING_COUNT = "うちリーディング"
+CHART_GRADES = "評価の分布"
+
+GOAL = "{year}の目標（総括）"
+SUMMARY = "{year}の事業総括"
+TARGET_IMAGE = "到達像"
+MEASURE_GOAL = "{year}の目標"
+INDICATOR = "指標"
+ROW_KIND = "区分"
+PLANNED = "予定"
+ACTUAL = "実績"
+FORMULA = "算出式・設定根拠"
+EVALUATION = "進捗状況・評価"
+RATE = "達成率"
+GRADE = "評価"
+EVALUATED_YEAR = "評価年度"
+STEPS = "{label}の進捗"
+STEP_STATUS = {"done": "実施済", "current": "当年度", "planned": "予定", "considering": "検討"}
+STEP_LEGEND = "凡例: 実施済 / 当年度（当年度実施） / 予定（今後予定） / 検討"
+CHARTS = "指標の推移（予定・実績）"
+NOTHING = "（なし）"
+
+PROJECT_LIST_TITLE = "{label}一覧（活動指標）"
+DEPARTMENT = "主体部局"
+CODE = "PID"
+NAME = "名称"
+OVERVIEW = "概要"
+LEADING = "リーディング"
+LEADING_MARK = "○"
+ITEM = "項目"
+ACTIVITY_INDICATORS = "活動指標"
+PHASES = "実施年度"
+PHASE_LEGEND = "凡例: ○ 構築 / ⇒ 運用 / … 検討"
+ACTUAL_SUFFIX = "実績"

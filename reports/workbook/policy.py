@@ -1,0 +1,148 @@
+"""One sheet per basic policy, in the layout of the seed's 【R7】 pages.
+
+Top to bottom: the year's goal and summary; the measures with their target images and
+goals; every indicator with a planned (予定) and an actual (実績) row per fiscal year,
+formula, evaluation comment, achievement rate and grade; the steps with their status
+per fiscal year; a line chart per indicator.
+"""
+
+from __future__ import annotations
+
+from openpyxl.utils import get_column_letter
+
+from plans.fiscal_years import era_label, short_label
+from reports.workbook import labels
+from reports.workbook.cells import SheetWriter
+from reports.workbook.charts import ROWS_PER_CHART, ChartData
+from reports.workbook.rows import PolicySection, ReportMeta
+
+
+class Columns:
+    """Column numbers (1-based) of a policy sheet with `years` fiscal-year columns."""
+
+    def __init__(self, years: int):
+        self.owner, self.name, self.kind, self.first_year = 1, 2, 3, 4
+        self.last_year = 3 + years
+        self.formula, self.comment = years + 4, years + 5
+        self.rate, self.grade, self.evaluated = years + 6, years + 7, years + 8
+        self.last = self.evaluated
+        self.widths = [18, 24, 5] + [9.5] * years + [32, 32, 8, 5, 7]
+
+
+def write_policy_sheet(workbook, styler, meta: ReportMeta, section: PolicySection, title: str,
+                       chart_data: ChartData) -> None:
+    cols = Columns(len(meta.fiscal_years))
+    sheet = SheetWriter(workbook, styler, title, cols.widths, freeze="A3", print_rows="1:2")
+    year = era_label(meta.fiscal_year)
+    heading = f"【{section.short_name}】{section.title}" if section.short_name else section.title
+    _full_row(sheet, cols, sheet.text(f"{meta.label_basic_policy} {section.code}　{heading}", "title"), 24)
+    _full_row(sheet, cols, sheet.text(labels.REPORT_TITLE.format(strategy=meta.strategy_title, year=year),
+                                      "subtitle"), None)
+    sheet.skip()
+    for label, text in ((labels.GOAL.format(year=year), section.goal),
+                        (labels.SUMMARY.format(year=year), section.summary)):
+        text = text or labels.NOTHING
+        lines = max(sheet.lines(label, 1), sheet.lines(text, 2, cols.last))
+        row = sheet.append([sheet.text(label, "label"), sheet.text(text)] + [sheet.blank()] * (cols.last - 2),
+                           height=sheet.height(lines))
+        sheet.merge(row, 2, row, cols.last)
+    sheet.skip()
+    _measures(sheet, cols, meta, section, year)
+    sheet.skip()
+    charts = _indicators(sheet, cols, meta, section, chart_data)
+    if section.steps:
+        sheet.skip()
+        _steps(sheet, cols, meta, section)
+    if charts:
+        sheet.skip()
+        row = _full_row(sheet, cols, sheet.text(labels.CHARTS, "subtitle"), None)
+        for i, chart in enumerate(charts):
+            anchor_row = row + 1 + (i // 2) * ROWS_PER_CHART
+            anchor_col = cols.owner if i % 2 == 0 else cols.formula
+            sheet.ws.add_chart(chart, f"{get_column_letter(anchor_col)}{anchor_row}")
+    sheet.close()
+
+
+def _full_row(sheet: SheetWriter, cols: Columns, cell, height) -> int:
+    row = sheet.append([cell], height=height)
+    sheet.merge(row, 1, row, cols.last)
+    return row
+
+
+def _measures(sheet, cols, meta, section, year) -> None:
+    goal_col = cols.formula
+    header = [sheet.text(meta.label_measure, "head"), sheet.text(labels.NAME, "head"), sheet.blank("head"),
+              sheet.text(labels.TARGET_IMAGE, "head")] + [sheet.blank("head")] * (goal_col - 5)
+    header += [sheet.text(labels.MEASURE_GOAL.format(year=year), "head")]
+    header += [sheet.blank("head")] * (cols.last - goal_col)
+    row = sheet.append(header)
+    _merge_measure_row(sheet, cols, row)
+    if not section.measures:
+        _full_row(sheet, cols, sheet.text(labels.NOTHING), None)
+        return
+    for measure in section.measures:
+        lines = max(sheet.lines(measure.title, cols.name, cols.kind),
+                    sheet.lines(measure.target_image, cols.first_year, goal_col - 1),
+                    sheet.lines(measure.goal, goal_col, cols.last))
+        cells = [sheet.text(measure.code, "center"), sheet.text(measure.title), sheet.blank(),
+                 sheet.text(measure.target_image)] + [sheet.blank()] * (goal_col - 5)
+        cells += [sheet.text(measure.goal)] + [sheet.blank()] * (cols.last - goal_col)
+        row = sheet.append(cells, height=sheet.height(lines))
+        _merge_measure_row(sheet, cols, row)
+
+
+def _merge_measure_row(sheet, cols, row) -> None:
+    sheet.merge(row, cols.name, row, cols.kind)
+    sheet.merge(row, cols.first_year, row, cols.formula - 1)
+    sheet.merge(row, cols.formula, row, cols.last)
+
+
+def _indicators(sheet, cols, meta, section, chart_data: ChartData) -> list:
+    years = [sheet.text(short_label(fy), "head") for fy in meta.fiscal_years]
+    sheet.append([sheet.text(meta.label_measure, "head"), sheet.text(labels.INDICATOR, "head"),
+                  sheet.text(labels.ROW_KIND, "head"), *years,
+                  sheet.text(labels.FORMULA, "head"), sheet.text(labels.EVALUATION, "head"),
+                  sheet.text(labels.RATE, "head"), sheet.text(labels.GRADE, "head"),
+                  sheet.text(labels.EVALUATED_YEAR, "head")])
+    if not section.indicators:
+        _full_row(sheet, cols, sheet.text(labels.NOTHING), None)
+        return []
+    charts = []
+    for indicator in section.indicators:
+        name = f"{indicator.name}（{indicator.unit}）" if indicator.unit else indicator.name
+        lines = max(sheet.lines(indicator.owner, cols.owner), sheet.lines(name, cols.name),
+                    sheet.lines(indicator.formula, cols.formula), sheet.lines(indicator.comment, cols.comment))
+        height = sheet.height(lines, rows=2)
+        evaluated = short_label(indicator.evaluated_year) if indicator.evaluated_year else "－"
+        first = sheet.append([
+            sheet.text(indicator.owner), sheet.text(name), sheet.text(labels.PLANNED, "center"),
+            *(sheet.value(v, indicator.unit) for v in indicator.planned),
+            sheet.text(indicator.formula), sheet.text(indicator.comment), sheet.rate(indicator.rate),
+            sheet.text(indicator.grade, "grade"), sheet.text(evaluated, "center"),
+        ], height=height)
+        sheet.append([sheet.blank(), sheet.blank(), sheet.text(labels.ACTUAL, "center"),
+                      *(sheet.value(v, indicator.unit) for v in indicator.actual),
+                      *(sheet.blank() for _ in range(5))], height=height)
+        for col in (cols.owner, cols.name, cols.formula, cols.comment, cols.rate, cols.grade, cols.evaluated):
+            sheet.merge(first, col, first + 1, col)
+        data_row = chart_data.add(indicator.planned, indicator.actual)
+        charts.append(chart_data.line_chart(data_row, indicator.name, indicator.unit))
+    return charts
+
+
+def _steps(sheet, cols, meta, section) -> None:
+    label = meta.label_step or "ステップ"
+    _full_row(sheet, cols, sheet.text(labels.STEPS.format(label=label), "subtitle"), None)
+    years = [sheet.text(short_label(fy), "head") for fy in meta.fiscal_years]
+    row = sheet.append([sheet.text(meta.label_measure, "head"), sheet.text(label, "head"), sheet.blank("head"),
+                        *years, sheet.text(labels.STEP_LEGEND, "plain")])
+    sheet.merge(row, cols.name, row, cols.kind)
+    sheet.merge(row, cols.formula, row, cols.last)
+    for step in section.steps:
+        title = f"{step.code} {step.title}".strip()
+        statuses = [sheet.text(labels.STEP_STATUS.get(s, ""), s if s in labels.STEP_STATUS else "center")
+                    for s in step.statuses]
+        row = sheet.append([sheet.text(step.owner), sheet.text(title), sheet.blank(), *statuses],
+                           height=sheet.height(max(sheet.lines(title, cols.name, cols.kind),
+                                                   sheet.lines(step.owner, cols.owner))))
+        sheet.merge(row, cols.name, row, cols.kind)

@@ -1,0 +1,93 @@
+"""The plain rows the workbook builders take: no Django, no database.
+
+Values are `kpis.achievement.Value` (a number with the decimals as entered, 「－」,
+「…」, text or empty); every tuple of values has one item per `ReportMeta.fiscal_years`.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from kpis.achievement import GradeBand, Value
+
+
+@dataclass(frozen=True)
+class ReportMeta:
+    municipality: str
+    strategy_title: str
+    fiscal_year: int
+    as_of: datetime.date
+    plan_as_of: datetime.date | None
+    actuals_as_of: datetime.date | None
+    fiscal_years: tuple[int, ...]  # value columns, e.g. R3..R9
+    phase_years: tuple[int, ...]  # phase columns of the project list, e.g. R4..R9
+    bands: tuple[GradeBand, ...]
+    label_basic_policy: str
+    label_measure: str
+    label_step: str
+    label_project: str
+    vocabularies: tuple[str, ...] = ()  # category vocabularies, one project-list column each (分野, 分類)
+    scope: str = ""  # "" for the whole plan, else what the report is limited to
+
+
+@dataclass(frozen=True)
+class MeasureRow:
+    code: str
+    title: str
+    target_image: str = ""
+    goal: str = ""
+
+
+@dataclass(frozen=True)
+class IndicatorRow:
+    owner: str  # the measure (or basic policy) it measures, as printed
+    name: str
+    unit: str
+    planned: tuple[Value, ...]
+    actual: tuple[Value, ...]
+    formula: str = ""
+    comment: str = ""
+    rate: Decimal | None = None  # percent units, Decimal("95.0")
+    grade: str = "－"
+    evaluated_year: int | None = None
+
+
+@dataclass(frozen=True)
+class StepRow:
+    owner: str
+    code: str
+    title: str
+    statuses: tuple[str, ...]  # StepStatus value or "" per fiscal year
+
+
+@dataclass(frozen=True)
+class PolicySection:
+    code: str
+    title: str
+    short_name: str = ""
+    goal: str = ""
+    summary: str = ""
+    measures: tuple[MeasureRow, ...] = ()
+    indicators: tuple[IndicatorRow, ...] = ()
+    steps: tuple[StepRow, ...] = ()
+
+
+@dataclass(frozen=True)
+class ProjectRow:
+    categories: tuple[str, ...]  # one text per ReportMeta.vocabularies
+    department: str
+    basic_policy: str
+    measure: str
+    step: str
+    code: str
+    name: str
+    summary: str
+    leading: bool
+    indicator: str  # activity indicator name ("" when the project has none)
+    unit: str
+    planned: tuple[Value, ...]
+    actual: tuple[Value, ...]
+    phases: tuple[str, ...] = field(default=())  # mark (○ ⇒ …) or "" per ReportMeta.phase_years
+    continued: bool = False  # a further activity indicator of the project above
