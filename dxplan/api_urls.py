@@ -2,9 +2,11 @@
 
 from rest_framework.routers import DefaultRouter
 
-from kpis.api import IndicatorViewSet, YearlyValueViewSet
+from kpis.api import IndicatorViewSet
+from kpis.api_entry import EntryRoundViewSet, YearlyValueEntryViewSet
 from plans.api import BasicPolicyViewSet, DepartmentViewSet, MeasureViewSet, StepViewSet, StrategyViewSet
 from projects.api import ProjectViewSet
+from reports.dashboards.api import DashboardViewSet
 
 router = DefaultRouter()
 router.register("departments", DepartmentViewSet, basename="department")
@@ -14,6 +16,8 @@ router.register("measures", MeasureViewSet, basename="measure")
 router.register("steps", StepViewSet, basename="step")
 router.register("projects", ProjectViewSet, basename="project")
 router.register("indicators", IndicatorViewSet, basename="indicator")
-router.register("yearly-values", YearlyValueViewSet, basename="yearly-value")
+router.register("yearly-values", YearlyValueEntryViewSet, basename="yearly-value")  # read + entry actions
+router.register("entry-rounds", EntryRoundViewSet, basename="entry-round")
+router.register("dashboards", DashboardViewSet, basename="dashboard")
 
 urlpatterns = router.urls

@@ -10,6 +10,7 @@ README for the list. DXPLAN_PROFILE=production turns on the hardening that
 from pathlib import Path
 
 import dj_database_url
+import plotly
 from django.utils.translation import gettext_lazy as _
 
 from dxplan.env import env_bool, env_choice, env_int, env_list, env_str
@@ -126,7 +127,11 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_DIRS = [
+    BASE_DIR / "static",
+    # plotly.js from the installed plotly package, as /static/vendor/plotly/plotly.min.js (no CDN).
+    ("vendor/plotly", Path(plotly.__file__).resolve().parent / "package_data"),
+]
 STATIC_ROOT = Path(env_str("DJANGO_STATIC_ROOT", str(VAR_DIR / "staticfiles")))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("DJANGO_MEDIA_ROOT", str(VAR_DIR / "media")))
@@ -159,6 +164,10 @@ CELERY_TIMEZONE = TIME_ZONE
 if CELERY_BROKER_URL is None:
     CELERY_BROKER_URL = "memory://"
 
+# Excel import limits (plans.imports): refuse larger workbooks before reading them.
+DXPLAN_IMPORT_MAX_BYTES = env_int("DXPLAN_IMPORT_MAX_BYTES", 20 * 1024 * 1024, minimum=1)
+DXPLAN_IMPORT_MAX_ROWS = env_int("DXPLAN_IMPORT_MAX_ROWS", 100_000, minimum=1)
+
 # E-mail: console by default, SMTP when EMAIL_HOST is set.
 EMAIL_HOST = env_str("EMAIL_HOST")
 EMAIL_BACKEND = (
@@ -183,7 +192,7 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "dxplan API",
-    "DESCRIPTION": "Read API of dxplan: strategies, their tree, indicators with yearly values and achievement.",
+    "DESCRIPTION": "REST API of dxplan: the plan, indicators with yearly values and achievement, and the yearly entry and review round.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
