@@ -38,6 +38,16 @@ def test_only_administrators(client, request, username):
     assert not ImportRun.objects.exclude(pk=run.pk).exists()
 
 
+
+@pytest.fixture(autouse=True)
+def tasks_in_process(monkeypatch):
+    """These tests follow the page flow: the import task runs in-process here even when CI
+    configures a broker (no worker is started for them)."""
+    from dxplan.celery import app
+
+    monkeypatch.setitem(app.conf, "task_always_eager", True)
+
+
 def test_anonymous_is_sent_to_login(client):
     response = client.get(reverse("imports:upload"))
     assert response.status_code == 302 and "/accounts/login/" in response.url
