@@ -375,11 +375,13 @@ class _Builder:
                 if indicator.kind == IndicatorKind.ACTIVITY and fiscal_year <= ACTUALS_UNTIL and rng.random() < 0.03:
                     planned = "実施済"
                 actual, status = self._actual(indicator, planned, fiscal_year)
-            yield YearlyValue(
+            value = YearlyValue(
                 indicator=indicator, fiscal_year=fiscal_year, **_columns("planned", planned),
                 **_columns("actual", actual), status=status,
                 comment=rng.choice(COMMENTS) if actual is not None and fiscal_year >= ACTUALS_UNTIL else "",
             )
+            value.rate = value.achievement_rate()  # bulk_create bypasses save(), which sets it
+            yield value
 
     def _actual(self, indicator, planned, fiscal_year):
         rng = self.rng

@@ -213,7 +213,7 @@ class EvaluableFilter(admin.SimpleListFilter):
 class YearlyValueAdmin(SimpleHistoryAdmin):
     form = YearlyValueChangeForm
     list_display = (
-        "indicator", "fiscal_year", "planned_display", "actual_display", "rate", "grade", "expected", "version",
+        "indicator", "fiscal_year", "planned_display", "actual_display", "rate_display", "grade", "expected", "version",
     )
     # The rate needs the indicator, the grade its strategy's bands: one joined query.
     list_select_related = ("indicator__strategy",)
@@ -257,14 +257,13 @@ class YearlyValueAdmin(SimpleHistoryAdmin):
     def actual_display(self, obj):
         return obj.actual.display()
 
-    @admin.display(description=_("achievement rate"))
-    def rate(self, obj):
-        rate = obj.achievement_rate()
-        return achievement.NOT_EVALUABLE if rate is None else f"{rate}%"
+    @admin.display(description=_("achievement rate"), ordering="rate")
+    def rate_display(self, obj):
+        return achievement.NOT_EVALUABLE if obj.rate is None else f"{obj.rate}%"
 
     @admin.display(description=_("grade"))
     def grade(self, obj):
-        return obj.grade(obj.indicator.strategy.bands())
+        return achievement.grade(obj.rate, obj.indicator.strategy.bands())
 
     @admin.display(description=_("expected value"))
     def expected(self, obj):

@@ -9,6 +9,8 @@ from kpis.models.indicators import (
     TargetRevision,
     ValueState,
     YearlyValue,
+    refresh_rates,
+    stale_rates,
     stored_value,
     value_places,
 )
@@ -16,5 +18,5 @@ from kpis.models.indicators import (
 __all__ = [
     "Direction", "EntryRound", "EntryRoundEvent", "EntryStatus", "Indicator", "IndicatorKind", "ReminderLog",
     "ReviewAction", "ReviewEvent", "ReviewStage", "TargetRevision", "ValueState", "YearlyValue",
-    "stored_value", "value_places",
+    "refresh_rates", "stale_rates", "stored_value", "value_places",
 ]

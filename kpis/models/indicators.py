@@ -95,6 +95,9 @@ class Indicator(models.Model):
     note = models.TextField(_("note"), blank=True, help_text=_("Remarks on the data, e.g. an uncertain reading."))
     history = HistoricalRecords()
 
+    # What YearlyValue.rate is computed from besides the value itself.
+    RATE_INPUTS = ("direction", "baseline_value", "tolerance")
+
     class Meta:
         verbose_name = _("indicator")
         verbose_name_plural = _("indicators")
@@ -126,6 +129,27 @@ class Indicator(models.Model):
 
     def __str__(self):
         return self.name or self.code or f"#{self.pk}"
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._loaded_rate_inputs = instance._rate_inputs()
+        return instance
+
+    def _rate_inputs(self) -> tuple | None:
+        deferred = self.get_deferred_fields()
+        if any(name in deferred for name in self.RATE_INPUTS):
+            return None
+        return tuple(getattr(self, name) for name in self.RATE_INPUTS)
+
+    def save(self, *args, **kwargs):
+        """Saving a changed direction, baseline or tolerance recomputes its values' stored rates."""
+        loaded = getattr(self, "_loaded_rate_inputs", None)
+        super().save(*args, **kwargs)
+        current = self._rate_inputs()
+        if loaded is not None and current != loaded:
+            refresh_rates([self.pk])
+        self._loaded_rate_inputs = current
 
     @property
     def baseline(self) -> achievement.Value:
@@ -207,6 +231,12 @@ class YearlyValue(models.Model):
     status = models.CharField(
         _("entry status"), max_length=20, choices=EntryStatus.choices, default=EntryStatus.NOT_ENTERED, db_index=True
     )
+    # The achievement rate of this year, kept so that dashboards count grades in the
+    # database. Derived, never entered: save() writes it, and so does refresh_rates()
+    # after bulk writes and changes of the indicator's direction, baseline or tolerance.
+    rate = models.DecimalField(
+        _("achievement rate (%)"), max_digits=28, decimal_places=1, null=True, blank=True, editable=False
+    )
     # Incremented on every save through the services; the entry workflow uses it
     # to refuse a save based on a stale read (no lost updates).
     version = models.PositiveIntegerField(_("version"), default=1)
@@ -215,7 +245,7 @@ class YearlyValue(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
         verbose_name=_("updated by"),
     )
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["rate"])  # derived: the history keeps its inputs
 
     class Meta:
         verbose_name = _("yearly value")
@@ -252,6 +282,45 @@ class YearlyValue(models.Model):
     def grade(self, bands=achievement.DEFAULT_BANDS) -> str:
         """Pass `strategy.bands()` to grade by the strategy's own bands."""
         return achievement.grade(self.achievement_rate(), bands)
+
+    def save(self, *args, **kwargs):
+        try:
+            self.rate = self.achievement_rate()
+        except ValueError:  # inconsistent columns: the CHECK constraints refuse the row
+            self.rate = None
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "rate"}
+        super().save(*args, **kwargs)
+
+
+def refresh_rates(indicator_ids=None, *, batch_size: int = 2000) -> int:
+    """Recompute YearlyValue.rate of the given indicators' values (all values if None)
+    after writes that bypass save(): bulk inserts and updates, an indicator's new direction,
+    baseline or tolerance. Returns how many rates changed."""
+    values = YearlyValue.objects.select_related("indicator").only(
+        "rate", "planned_state", "planned_number", "planned_places", "planned_text",
+        "actual_state", "actual_number", "actual_places", "actual_text",
+        *(f"indicator__{name}" for name in Indicator.RATE_INPUTS),
+    )
+    if indicator_ids is not None:
+        values = values.filter(indicator_id__in=indicator_ids)
+    changed = []
+    for value in values.order_by("pk").iterator(chunk_size=batch_size):
+        rate = value.achievement_rate()
+        if rate != value.rate:
+            value.rate = rate
+            changed.append(value)
+    YearlyValue.objects.bulk_update(changed, ["rate"], batch_size=batch_size)
+    return len(changed)
+
+
+def stale_rates(values=None) -> list[tuple[int, Decimal | None, Decimal | None]]:
+    """(pk, stored, computed) of every value whose stored rate is not what it should be:
+    empty when refresh_rates and save() did their job (tests and `refresh_rates --check`)."""
+    values = (values if values is not None else YearlyValue.objects.all()).select_related("indicator")
+    computed = ((v.pk, v.rate, v.achievement_rate()) for v in values.order_by("pk").iterator(chunk_size=2000))
+    return [row for row in computed if row[1] != row[2]]
 
 
 class TargetRevision(models.Model):

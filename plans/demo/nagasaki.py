@@ -6,7 +6,7 @@ See fixtures/README-nagasaki-miyakonojo.md for how the CSVs were read.
 from collections import Counter
 from decimal import Decimal
 
-from kpis.models import Indicator, IndicatorKind, YearlyValue
+from kpis.models import Indicator, IndicatorKind, YearlyValue, refresh_rates
 from plans.demo.common import (
     Tally,
     bulk_sync,
@@ -148,4 +148,5 @@ def _h(tally, city, dept):
     bulk_sync(tally, YearlyValue, ("indicator_id", "fiscal_year"), values,
               YearlyValue.objects.filter(indicator__strategy=strategy), bump_version=True,
               keep=touched_by_a_person)
+    refresh_rates(Indicator.objects.filter(strategy=strategy).values("pk"))  # bulk inserts bypass save()
     tally.say("長崎市第五次総合計画 政策Hを読み込みました")

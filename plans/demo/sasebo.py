@@ -3,7 +3,7 @@
 import datetime
 from collections import Counter
 
-from kpis.models import EntryStatus, Indicator, IndicatorKind, YearlyValue
+from kpis.models import EntryStatus, Indicator, IndicatorKind, YearlyValue, refresh_rates
 from plans.demo.common import (
     Tally,
     bulk_sync,
@@ -264,3 +264,4 @@ def _indicators(tally, strategy, projects, projects_by_row, measures):
     bulk_sync(tally, YearlyValue, ("indicator_id", "fiscal_year"), rows,
               YearlyValue.objects.filter(indicator__strategy=strategy), bump_version=True,
               keep=touched_by_a_person)
+    refresh_rates(Indicator.objects.filter(strategy=strategy).values("pk"))  # bulk inserts bypass save()
