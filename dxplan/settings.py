@@ -164,6 +164,16 @@ CELERY_TIMEZONE = TIME_ZONE
 if CELERY_BROKER_URL is None:
     CELERY_BROKER_URL = "memory://"
 
+# Cache: Redis when DXPLAN_CACHE_URL is set (or the Celery broker is Redis), else per-process
+# memory. The dashboards cache their plan-wide counts only in a cache every process shares
+# (reports.dashboards.cache), so it is on exactly when Redis is.
+CACHE_URL = env_str("DXPLAN_CACHE_URL", CELERY_BROKER_URL if CELERY_BROKER_URL.startswith("redis") else None)
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL, "KEY_PREFIX": "dxplan"}
+    if CACHE_URL else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+DXPLAN_DASHBOARD_CACHE = env_bool("DXPLAN_DASHBOARD_CACHE", CACHE_URL is not None)
+
 # Excel import limits (plans.imports): refuse larger workbooks before reading them.
 DXPLAN_IMPORT_MAX_BYTES = env_int("DXPLAN_IMPORT_MAX_BYTES", 20 * 1024 * 1024, minimum=1)
 DXPLAN_IMPORT_MAX_ROWS = env_int("DXPLAN_IMPORT_MAX_ROWS", 100_000, minimum=1)

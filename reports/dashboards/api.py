@@ -121,9 +121,13 @@ class DashboardViewSet(viewsets.ViewSet):
                 ],
                 "tracker": _tracker(o.tracker),
                 "deadline": o.entry_round.deadline if o.entry_round else None,
-                "changes": {"worse": [_graded(g) for g in o.changes.worse],
-                            "better": [_graded(g) for g in o.changes.better],
-                            "newly_behind": [_graded(g) for g in o.changes.newly_behind],
+                # Counts, the largest falls, and where to page through each whole list.
+                "changes": {"worse": o.changes.worse, "better": o.changes.better,
+                            "newly_behind": o.changes.newly_behind,
+                            "largest_falls": [_graded(g) for g in o.changes.largest_falls],
+                            "lists": {name: request.build_absolute_uri(
+                                reverse("dashboard-indicators", kwargs={"code": code}) + d.filters.query(change=name))
+                                for name in ("worse", "better", "newly_behind")},
                             "new_projects": [{"id": p[0], "code": p[1], "name": p[2]} for p in o.new_projects],
                             "ended_projects": [{"id": p[0], "code": p[1], "name": p[2]} for p in o.ended_projects]},
                 "figures": o.figures,

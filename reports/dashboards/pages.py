@@ -7,6 +7,7 @@ are fixed per page whatever the plan size (see the query-count tests).
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -25,7 +26,8 @@ from plans import fiscal_years
 from plans.api import department_q
 from plans.models import Measure, StepStatus, Strategy
 from projects.models import PHASE_MARKS, Phase, Project, ProjectYear
-from reports.dashboards import figures, selectors, summary
+from reports.dashboards import aggregates, figures, selectors, summary
+from reports.dashboards import cache as dashboard_cache
 from reports.dashboards import filters as url_filters
 
 LIST_PAGE_SIZE = 100
@@ -59,7 +61,8 @@ class Dashboard:
 
     @cached_property
     def year_counts(self) -> dict[int, int]:
-        return selectors.actual_counts(self.strategy)
+        return dashboard_cache.remember("year_counts", (self.strategy.pk,),
+                                        lambda: selectors.actual_counts(self.strategy))
 
     @cached_property
     def departments(self):
@@ -143,6 +146,53 @@ class Dashboard:
         members = selectors.category_members(self.filters.category) if self.filters.category else None
         return [row for row in rows if summary.matches(row, self.filters, self.departments, members)]
 
+    def indicators(self, fiscal_year=None, *, where: Q | None = None, previous: bool = False):
+        """The indicators for reports.dashboards.aggregates, narrowed by the URL filters
+        other than grade (as rows() narrows them) and by `where`."""
+        f = self.filters
+        conditions = Q()
+        if f.kind:
+            conditions &= Q(kind=f.kind)
+        if f.leading:
+            conditions &= Q(project__leading=True)
+        if f.policy:
+            conditions &= Q(policy_key=f.policy)
+        if f.department:
+            conditions &= department_q("responsible_department", f.department)
+        if f.category:
+            conditions &= selectors.category_member_q(f.category)
+        if where is not None:
+            conditions &= where
+        return aggregates.indicators(self.strategy, fiscal_year or self.fiscal_year, previous=previous).filter(conditions)
+
+    def counted(self, name: str, compute, *, fiscal_year=None, per_user: bool = False, extra: tuple = ()):
+        """compute() through reports.dashboards.cache, keyed by everything an aggregate of
+        indicators() depends on: strategy, year, bands, URL filters (and what the user may
+        see, for results that apply visibility in the query)."""
+        f = self.filters
+        parts = (self.strategy.pk, fiscal_year or self.fiscal_year, tuple(self.bands),
+                 f.kind, f.leading, f.policy, f.department, f.category, extra)
+        if per_user:
+            parts += (kpi_selectors.visibility_scope(self.user),)
+        return dashboard_cache.remember(name, parts, compute)
+
+    def grade_groups(self, indicators, key: str, *, fiscal_year=None, extra: tuple = ()) -> aggregates.Groups:
+        rows = self.counted(f"groups:{key}", lambda: aggregates.grade_group_rows(indicators, self.bands, key=key),
+                            fiscal_year=fiscal_year, extra=extra)
+        return aggregates.Groups(self.bands, self.user, rows)
+
+    def medians(self, indicators, key: str, *, fiscal_year=None, extra: tuple = ()) -> dict:
+        return self.counted(f"medians:{key}", lambda: aggregates.medians(indicators, self.user, key=key),
+                            fiscal_year=fiscal_year, per_user=True, extra=extra)
+
+    def graded_ids(self, ids) -> list:
+        """Graded rows of the indicators `ids`, in that order (2 queries, even for no ids,
+        so that a page's query count does not depend on its data)."""
+        fy = self.fiscal_year
+        position = {pk: i for i, pk in enumerate(ids)}
+        graded = self.graded(self.rows([fy, fy - 1], where=Q(pk__in=list(ids) or [0]), filtered=False))
+        return sorted(graded, key=lambda g: position[g.row.id])
+
     def graded(self, rows, fiscal_year=None, *, previous=True):
         fiscal_year = fiscal_year or self.fiscal_year
         return summary.grade_rows(rows, fiscal_year, self.bands, self.user,
@@ -198,13 +248,15 @@ class Overview:
 
 
 def overview(d: Dashboard) -> Overview:
+    """Counted in the database (reports.dashboards.aggregates): 8 queries whatever the plan size."""
     fy = d.fiscal_year
-    rows = d.rows([fy, fy - 1])
-    graded = d.graded(rows)
-    by_policy = summary.rollups([p.pk for p in d.policies] + [None], graded, d.bands, lambda r: r.policy_id)
+    indicators = d.indicators(previous=True)
+    groups = d.grade_groups(indicators, "policy_key")
+    by_policy = aggregates.rollups(groups, [p.pk for p in d.policies] + [None], d.departments,
+                                   d.medians(indicators, "policy_key"))
     outside = by_policy.pop(None)
     leading = selectors.group_by(selectors.leading_projects(d.strategy), lambda p: p[3])
-    groups = [
+    groups_shown = [
         (group, [
             PolicyCard(p, by_policy[p.pk], leading.get(p.pk, []), url=d.year_url("policy", p.pk),
                        behind_url=d.url("indicators", policy=p.pk, grade=summary.BEHIND),
@@ -213,12 +265,17 @@ def overview(d: Dashboard) -> Overview:
         ])
         for group, policies in d.policy_groups()
     ]
-    new, ended = selectors.project_changes(d.strategy, fy)
+    changes = d.counted("changes", lambda: aggregates.changes(indicators, d.bands, d.user), per_user=True)
+    falls = d.counted("falls", lambda: aggregates.largest_falls(indicators, d.bands, d.user, CHANGES_SHOWN),
+                      per_user=True)
+    changes = dataclasses.replace(changes, largest_falls=d.graded_ids(falls))
+    new, ended = dashboard_cache.remember("project_changes", (d.strategy.pk, fy),
+                                          lambda: selectors.project_changes(d.strategy, fy))
     result = Overview(
-        fiscal_year=fy, distribution=summary.distribution(graded, d.bands), kinds=summary.by_kind(graded, d.bands),
-        hidden=sum(g.hidden for g in graded), total=len(graded), groups=groups,
-        outside=outside if outside.total else None, tracker=summary.tracker(rows, fy, d.departments),
-        entry_round=selectors.entry_round(d.strategy, fy), changes=summary.changes(graded, d.bands),
+        fiscal_year=fy, distribution=aggregates.distribution(groups), kinds=aggregates.by_kind(groups),
+        hidden=aggregates.hidden(groups), total=aggregates.total(groups), groups=groups_shown,
+        outside=outside if outside.total else None, tracker=aggregates.tracker(groups, d.departments),
+        entry_round=selectors.entry_round(d.strategy, fy), changes=changes,
         new_projects=new, ended_projects=ended,
     )
     result.change_urls = {name: d.url("indicators", change=name) for name in url_filters.CHANGES}
@@ -229,7 +286,7 @@ def overview(d: Dashboard) -> Overview:
         "kinds": figures.stacked_grades([(label, dist) for _kind, label, dist in result.kinds]),
         "policies": figures.stacked_grades(
             [(f"{c.policy.code} {c.policy.short_name or c.policy.title}", c.rollup.distribution)
-             for _g, cards in groups for c in cards], horizontal=True),
+             for _g, cards in groups_shown for c in cards], horizontal=True),
     }
     return result
 
@@ -238,15 +295,16 @@ def compare(d: Dashboard) -> dict:
     """The overview's distributions for two fiscal years side by side."""
     first = d.fiscal_year
     second = d.filters.compare_year or first - 1
-    rows = d.rows([first, second])
     years = {}
     for fy in (first, second):
-        graded = d.graded(rows, fy, previous=False)
+        indicators = d.indicators(fy)
+        groups = d.grade_groups(indicators, "policy_key", fiscal_year=fy)
+        medians = d.medians(indicators, "policy_key", fiscal_year=fy)
         years[fy] = {
-            "distribution": summary.distribution(graded, d.bands),
-            "kinds": summary.by_kind(graded, d.bands),
-            "policies": summary.rollups([p.pk for p in d.policies], graded, d.bands, lambda r: r.policy_id),
-            "hidden": sum(g.hidden for g in graded),
+            "distribution": aggregates.distribution(groups),
+            "kinds": aggregates.by_kind(groups),
+            "policies": aggregates.rollups(groups, [p.pk for p in d.policies], d.departments, medians),
+            "hidden": aggregates.hidden(groups),
         }
         years[fy]["segments"] = summary.segments(years[fy]["distribution"], d.bands)
     label = fiscal_years.display_label if (get_language() or "ja").startswith("ja") else fiscal_years.english_label
@@ -285,16 +343,20 @@ def policy_page(d: Dashboard, policy_id: int) -> dict:
     if policy is None:
         raise Http404(_("No such basic policy in this strategy."))
     fy = d.fiscal_year
-    rows = d.rows([fy, fy - 1], where=kpi_selectors.under_basic_policy(policy.pk))
-    graded = d.graded(rows)
+    indicators = d.indicators(where=Q(policy_key=policy.pk))
+    under = ("policy", policy.pk)
+    groups = d.grade_groups(indicators, "measure_key", extra=under)
     measures = selectors.measures_of(policy)
-    by_measure = summary.rollups([m.pk for m in measures], graded, d.bands, lambda r: r.measure_id)
+    by_measure = aggregates.rollups(groups, [m.pk for m in measures], d.departments,
+                                    d.medians(indicators, "measure_key", extra=under))
+    rollup = aggregates.rollups(groups, None, d.departments, d.medians(indicators, "policy_key", extra=under),
+                                whole=policy.pk)[policy.pk]
     measure_page = Paginator(measures, 50).get_page(d.filters.page)
-    own = [g for g in graded if g.row.measure_id is None and g.row.project_id is None]
-    behind = [g for g in graded if summary.is_behind(g.grade, d.bands)]
-    rollup = summary.rollup(policy.pk, graded, d.bands)
+    own = d.graded(d.rows([fy, fy - 1], where=Q(basic_policy=policy)))
+    behind = d.graded_ids(d.counted("behind", lambda: aggregates.behind_ids(indicators, d.bands, d.user, CHANGES_SHOWN),
+                                    per_user=True, extra=under))
     return {
-        "policy": policy, "rollup": rollup, "own": own, "behind": behind[:CHANGES_SHOWN], "behind_total": len(behind),
+        "policy": policy, "rollup": rollup, "own": own, "behind": behind, "behind_total": rollup.behind,
         "measures": [(m, by_measure[m.pk]) for m in measure_page.object_list], "page": measure_page,
         "leading": selectors.leading_projects(d.strategy, policy_id=policy.pk),
         "texts": year_texts(selectors.narratives(basic_policy=policy), fy),

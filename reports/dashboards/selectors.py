@@ -1,9 +1,8 @@
 """Reads behind the dashboards, as plain rows with a fixed number of queries.
 
-Dashboards aggregate every indicator of a plan, so the wide reads use values_list
-(tuples, no model instances) and rates are computed by kpis.achievement directly
-with the arguments YearlyValue.achievement_rate() passes (tests check both agree).
-A rate is a pure function of its inputs, so it is memoised per process.
+Wide reads use values_list (tuples, no model instances) and the rate stored on each
+yearly value (YearlyValue.rate, kept current by its writers). Pages that summarise a
+whole plan count in the database instead: see reports.dashboards.aggregates.
 """
 
 from __future__ import annotations
@@ -11,7 +10,6 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import lru_cache
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404
@@ -83,53 +81,38 @@ class IndicatorRow:
         return IndicatorKind(self.kind).label
 
 
-@lru_cache(maxsize=500_000)
-def _rate(actual: Decimal, planned: Decimal, direction, baseline, tolerance) -> Decimal | None:
-    """The rate of two numbers (decimal places do not change a rate, so none are passed)."""
-    return achievement.achievement_rate(
-        actual=achievement.Value(achievement.NUMBER, actual), planned=achievement.Value(achievement.NUMBER, planned),
-        direction=direction, baseline=baseline, tolerance=tolerance,
-    )
-
-
-_NUMBER = achievement.NUMBER
 _VALUE_COLUMNS = (
     "indicator_id", "fiscal_year", "status",
     "planned_state", "planned_number", "planned_places", "planned_text",
-    "actual_state", "actual_number", "actual_places", "actual_text",
+    "actual_state", "actual_number", "actual_places", "actual_text", "rate",
 )
 
 
 def indicator_rows(strategy: Strategy, fiscal_years, *, where: Q | None = None) -> list[IndicatorRow]:
     """Indicators of a strategy (optionally narrowed by `where`) with their values for
-    `fiscal_years` and the rate of each (2 queries: indicators, values)."""
+    `fiscal_years` and the stored rate of each (2 queries: indicators, values)."""
     indicators = Indicator.objects.filter(strategy=strategy)
     if where is not None:
         indicators = indicators.filter(where)
     columns = indicators.order_by("order", "pk").values_list(
         "id", "code", "name", "kind", "unit", "direction", "responsible_department_id",
         "basic_policy_id", "measure_id", "measure__basic_policy_id", "project_id", "project__measure_id",
-        "project__basic_policy_id", "project__leading", "baseline_value", "tolerance",
+        "project__basic_policy_id", "project__leading",
     )
-    rows, inputs = {}, {}
+    rows = {}
     for (pk, code, name, kind, unit, direction, department_id, policy_id, measure_id, measure_policy_id,
-         project_id, project_measure_id, project_policy_id, leading, baseline, tolerance) in columns:
+         project_id, project_measure_id, project_policy_id, leading) in columns:
         rows[pk] = IndicatorRow(
             pk, code, name, kind, unit, direction, department_id, policy_id or measure_policy_id or project_policy_id,
             measure_id or project_measure_id, project_id, bool(leading),
         )
-        inputs[pk] = (direction, baseline, tolerance)
     values = YearlyValue.objects.filter(fiscal_year__in=list(fiscal_years), indicator__strategy=strategy)
     if where is not None:
         values = values.filter(indicator__in=indicators.values("pk"))
-    for (indicator_id, fiscal_year, status, p_state, p_number, p_places, p_text,
-         a_state, a_number, a_places, a_text) in values.values_list(*_VALUE_COLUMNS):
+    for indicator_id, fiscal_year, *columns in values.values_list(*_VALUE_COLUMNS):
         row = rows.get(indicator_id)
-        if row is None:
-            continue
-        rate = _rate(a_number, p_number, *inputs[indicator_id]) if p_state == _NUMBER and a_state == _NUMBER else None
-        row.values[fiscal_year] = ValueRow(fiscal_year, status, p_state, p_number, p_places, p_text,
-                                           a_state, a_number, a_places, a_text, rate)
+        if row is not None:
+            row.values[fiscal_year] = ValueRow(fiscal_year, *columns)
     return list(rows.values())
 
 
@@ -178,6 +161,16 @@ def category_members(category_id: int) -> tuple[set, set, set]:
         set(BasicPolicy.categories.through.objects.filter(category_id=category_id).values_list("basicpolicy_id", flat=True)),
         set(Measure.categories.through.objects.filter(category_id=category_id).values_list("measure_id", flat=True)),
         set(Project.categories.through.objects.filter(category_id=category_id).values_list("project_id", flat=True)),
+    )
+
+
+def category_member_q(category_id: int) -> Q:
+    """Indicators under a category, as summary.matches decides with category_members: their
+    basic policy, measure or project is classified under it (for aggregates.indicators)."""
+    return (
+        Q(policy_key__in=BasicPolicy.categories.through.objects.filter(category_id=category_id).values("basicpolicy_id"))
+        | Q(measure_key__in=Measure.categories.through.objects.filter(category_id=category_id).values("measure_id"))
+        | Q(project_id__in=Project.categories.through.objects.filter(category_id=category_id).values("project_id"))
     )
 
 

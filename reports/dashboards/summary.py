@@ -40,7 +40,12 @@ class _IndicatorProbe:
 
 
 def can_see(user, row: IndicatorRow, value: ValueRow | None) -> bool:
-    return value is not None and can_view_value(user, _Probe(value.status, row.department_id))
+    return value is not None and value_visible(user, value.status, row.department_id)
+
+
+def value_visible(user, status: str, department_id: int | None) -> bool:
+    """can_view_value for a value known only by its status and its indicator's department."""
+    return can_view_value(user, _Probe(status, department_id))
 
 
 class _Visibility:

@@ -1,0 +1,118 @@
+"""A cache for the dashboards' plan-wide counts that can never serve figures older than
+the last committed change.
+
+Counting a whole plan costs time that grows with the plan (about 150 ms of queries at
+100× the Sasebo plan), while the figures change only when someone writes. So the counts
+are cached under a *data version*: a random token in the shared cache, replaced after
+every committed write to a table of the plan apps (kpis, plans, projects). Writes are
+seen at the lowest level, a wrapper on every database cursor, so bulk inserts, updates,
+raw SQL of the import and deletions all count, not only model saves.
+
+Why this cannot go stale:
+- the token is replaced after the commit, so a count made before the commit was stored
+  under the old token and is never read again; one made between the commit and the
+  replacement is already fresh;
+- counts are cached only outside transactions (autocommit reads), so uncommitted rows,
+  which a rollback would take back, are never cached;
+- a new process replaces the token on its first use, so a cache that outlived its
+  database (a test run, a restore) is never read.
+The TTL only bounds the memory the cache holds.
+
+Used only with a cache shared by every process (Redis: DXPLAN_CACHE_URL, or the Celery
+broker's Redis); the embedded default (per-process memory) leaves it off, because a
+write by another process (a command, a worker) would not be seen there.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import uuid
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connections, transaction
+from django.db.backends.signals import connection_created
+
+VERSION_KEY = "dashboards:version"
+TTL = 60 * 60
+WRITE = re.compile(r'^\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM|(TRUNCATE))\s+(?:TABLE\s+)?"?(\w+)',
+                   re.IGNORECASE)
+WATCHED_PREFIXES = ("kpis_", "plans_", "projects_")
+# Tables of those apps that no count reads: a login (last_login) must not empty the cache.
+# A change of a user's department needs nothing either: what a user may see is in the key.
+UNWATCHED = re.compile(r"^(?:plans_user\w*|plans_importrun|kpis_reminderlog|\w+_historical\w+)$")
+_process_started = False
+
+
+def enabled() -> bool:
+    return settings.DXPLAN_DASHBOARD_CACHE
+
+
+def touches_plan(sql: str) -> bool:
+    """Whether a statement writes to a table the dashboards read."""
+    match = WRITE.match(sql)
+    if not match:
+        return False
+    if match.group(1):  # TRUNCATE: many tables
+        return True
+    table = match.group(2).lower()
+    return table.startswith(WATCHED_PREFIXES) and not UNWATCHED.match(table)
+
+
+def new_version() -> None:
+    cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+
+
+def _version() -> str:
+    global _process_started
+    if not _process_started:
+        _process_started = True
+        new_version()
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        new_version()
+        version = cache.get(VERSION_KEY)
+    return version
+
+
+def _after_write(alias: str) -> None:
+    """Replace the version once the transaction commits (at once in autocommit)."""
+    connection = connections[alias]
+    pending = getattr(connection, "run_on_commit", [])
+    if any(entry[1] is new_version for entry in pending):
+        return
+    transaction.on_commit(new_version, using=alias)
+
+
+def _watch(execute, sql, params, many, context):
+    result = execute(sql, params, many, context)
+    if enabled() and isinstance(sql, str) and touches_plan(sql):
+        _after_write(context["connection"].alias)
+    return result
+
+
+def _install_on(sender, connection, **kwargs) -> None:
+    if _watch not in connection.execute_wrappers:
+        connection.execute_wrappers.append(_watch)
+
+
+def install() -> None:
+    """Watch writes on every connection (called from ReportsConfig.ready)."""
+    connection_created.connect(_install_on, dispatch_uid="dashboards-cache-watch")
+    for connection in connections.all(initialized_only=True):
+        _install_on(None, connection)
+
+
+def remember(name: str, parts: tuple, compute, *, using: str = "default"):
+    """compute(), cached under the current data version for `parts` (which must hold
+    everything the result depends on: strategy, year, filters, who may see what)."""
+    if not enabled() or connections[using].in_atomic_block:
+        return compute()
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+    key = f"dashboards:{connections[using].settings_dict['NAME']}:{_version()}:{name}:{digest}"
+    found = cache.get(key)
+    if found is None:
+        found = (compute(),)
+        cache.set(key, found, TTL)
+    return found[0]

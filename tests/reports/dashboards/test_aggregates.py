@@ -1,0 +1,101 @@
+"""The database-side counts (reports.dashboards.aggregates) give exactly what the row-by-row
+Python summary (reports.dashboards.summary) gives for the same indicators: every role, every
+fiscal year, with and without URL filters, on the Sasebo plan with entry statuses mixed so
+that some actuals are hidden from some users."""
+
+import random
+
+import pytest
+from django.db.models import Q
+from django.http import QueryDict
+
+from kpis.models import EntryStatus, YearlyValue
+from kpis.selectors import under_basic_policy
+from plans.models import User
+from reports.dashboards import aggregates, summary
+from reports.dashboards.pages import CHANGES_SHOWN, Dashboard
+from tests.factories import grow
+
+ROLES = ("alice", "bob", "carol", "dave", "erin", "frank")
+
+
+@pytest.fixture
+def mixed(sasebo):
+    """Sasebo grown 2× with a third of its values moved to statuses before approval."""
+    grow(sasebo, 2)
+    rng = random.Random(7)
+    statuses = [s for s, _label in EntryStatus.choices if s != EntryStatus.APPROVED]
+    values = list(YearlyValue.objects.filter(indicator__strategy=sasebo).values_list("pk", flat=True))
+    for pk in rng.sample(values, len(values) // 3):
+        YearlyValue.objects.filter(pk=pk).update(status=rng.choice(statuses))
+    return sasebo
+
+
+def _filters(strategy):
+    category = strategy.vocabularies.get(code="field").categories.order_by("order").first()
+    department = strategy.basic_policies.exclude(lead_department=None).order_by("order").first().lead_department
+    return ["", "kind=kpi", "leading=1", f"department={department.pk}", f"category={category.pk}",
+            f"policy={strategy.basic_policies.order_by('order').first().pk}"]
+
+
+def _python(d, fy):
+    graded = d.graded(d.rows([fy, fy - 1]))
+    policies = [p.pk for p in d.policies] + [None]
+    changes = summary.changes(graded, d.bands)
+    return {
+        "distribution": summary.distribution(graded, d.bands), "kinds": summary.by_kind(graded, d.bands),
+        "hidden": sum(g.hidden for g in graded), "total": len(graded),
+        "policies": summary.rollups(policies, graded, d.bands, lambda r: r.policy_id),
+        "tracker": summary.tracker(d.rows([fy]), fy, d.departments),
+        "changes": (len(changes.worse), len(changes.better), len(changes.newly_behind)),
+        "falls": [g.row.id for g in changes.worse[:CHANGES_SHOWN]],
+    }
+
+
+def _database(d, fy):
+    indicators = d.indicators(fy, previous=True)
+    groups = aggregates.grade_groups(indicators, d.bands, d.user, key="policy_key")
+    medians = aggregates.medians(indicators, d.user, key="policy_key")
+    changes = aggregates.changes(indicators, d.bands, d.user)
+    return {
+        "distribution": aggregates.distribution(groups), "kinds": aggregates.by_kind(groups),
+        "hidden": aggregates.hidden(groups), "total": aggregates.total(groups),
+        "policies": aggregates.rollups(groups, [p.pk for p in d.policies] + [None], d.departments, medians),
+        "tracker": aggregates.tracker(groups, d.departments),
+        "changes": (changes.worse, changes.better, changes.newly_behind),
+        "falls": aggregates.largest_falls(indicators, d.bands, d.user, CHANGES_SHOWN),
+    }
+
+
+def test_database_counts_equal_the_row_by_row_summary(mixed):
+    hidden_seen = falls_seen = 0
+    for username in ROLES:
+        user = User.objects.get(username=username)
+        for query in _filters(mixed):
+            for fy in (2022, 2023, 2024):
+                d = Dashboard(mixed, user, QueryDict(f"fy={fy}&{query}"))
+                expected, actual = _python(d, fy), _database(d, fy)
+                for name in expected:
+                    assert actual[name] == expected[name], (username, query, fy, name)
+                hidden_seen += expected["hidden"]
+                falls_seen += len(expected["falls"])
+    assert hidden_seen > 0 and falls_seen > 0  # the comparison covered hidden actuals and falls
+
+
+def test_policy_page_counts_equal_the_row_by_row_summary(mixed):
+    for username in ("alice", "carol", "erin"):
+        user = User.objects.get(username=username)
+        d = Dashboard(mixed, user, QueryDict("fy=2023"))
+        for policy in d.policies[:4]:
+            graded = d.graded(d.rows([2023, 2022], where=under_basic_policy(policy.pk)))
+            indicators = d.indicators(where=Q(policy_key=policy.pk))
+            groups = aggregates.grade_groups(indicators, d.bands, user, key="measure_key")
+            measures = list(policy.measures.values_list("pk", flat=True))
+            expected = summary.rollups(measures, graded, d.bands, lambda r: r.measure_id)
+            medians = aggregates.medians(indicators, user, key="measure_key")
+            assert aggregates.rollups(groups, measures, d.departments, medians) == expected
+            whole = aggregates.rollups(groups, None, d.departments,
+                                       aggregates.medians(indicators, user, key="policy_key"), whole=policy.pk)
+            assert whole[policy.pk] == summary.rollup(policy.pk, graded, d.bands)
+            behind = [g.row.id for g in graded if summary.is_behind(g.grade, d.bands)][:CHANGES_SHOWN]
+            assert aggregates.behind_ids(indicators, d.bands, user, CHANGES_SHOWN) == behind
