@@ -4,10 +4,17 @@ For each scale, bench.generate makes (or reuses) the plan ``bench-x{scale}``, th
 overview (as opened from the landing page, without ?fy=), a basic policy page, a KPI's
 indicator page and the roadmap are requested through Django's test client as a DX-office
 user (who sees every value, so nothing is skipped). Prints the median and p95 in
-milliseconds after warm-up requests, and the 100×/1× ratio of the medians.
+milliseconds after warm-up requests, and the 100×/1× ratio of the medians, twice:
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/dxplan_dash \\
-        .venv/bin/python bench/dashboards.py --scales 1 10 100 --repeat 15
+- "counted afresh": the dashboards' count cache is emptied (its data version replaced,
+  as every committed write does) before each request, so every request counts the plan
+  in the database: the first request after someone saved a value;
+- "data unchanged": the cache holds the counts (needs a shared cache: DXPLAN_CACHE_URL
+  or a Redis Celery broker; without one only the first table is printed).
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/dxplan_dash \
+    DXPLAN_CACHE_URL=redis://127.0.0.1:6379/14 \
+        .venv/bin/python bench/dashboards.py --scales 1 10 100 --repeat 20
 
 DEBUG is off (as in production) unless DJANGO_DEBUG is set.
 """
@@ -35,6 +42,7 @@ from django.test import Client  # noqa: E402
 from bench.generate import generate  # noqa: E402
 from kpis.models import Indicator, IndicatorKind  # noqa: E402
 from plans.models import Role, User  # noqa: E402
+from reports.dashboards import cache as dashboard_cache  # noqa: E402
 
 PAGES = ("overview", "policy", "indicator", "roadmap")
 
@@ -51,11 +59,13 @@ def page_urls(strategy) -> dict[str, str]:
     }
 
 
-def measure(client, url, repeat, warmup) -> list[float]:
+def measure(client, url, repeat, warmup, *, afresh: bool) -> list[float]:
     for _ in range(warmup):
         assert client.get(url).status_code == 200, url
     times = []
     for _ in range(repeat):
+        if afresh:
+            dashboard_cache.new_version()
         started = time.perf_counter()
         response = client.get(url)
         times.append((time.perf_counter() - started) * 1000)
@@ -78,29 +88,38 @@ def main(argv=None) -> None:
     client = Client()
     client.force_login(user)
     results = {}
+    modes = (True, False) if dashboard_cache.enabled() else (True,)
     for scale in args.scales:
         started = time.perf_counter()
         strategy = generate(scale)
         print(f"bench-x{scale}: {strategy.indicators.count()} indicators ready in "
               f"{time.perf_counter() - started:.1f} s", file=sys.stderr)
         for name, url in page_urls(strategy).items():
-            results[scale, name] = measure(client, url, args.repeat, args.warmup)
+            for afresh in modes:
+                results[afresh, scale, name] = measure(client, url, args.repeat, args.warmup, afresh=afresh)
 
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     print(f"\n{connection.vendor} {connection.pg_version if connection.vendor == 'postgresql' else ''}, "
-          f"{args.repeat} requests per page after {args.warmup} warm-up, load average {load}\n")
-    header = "| page | " + " | ".join(f"{s}× median | {s}× p95" for s in args.scales)
-    ratio = len(args.scales) > 1
-    print(header + (f" | {args.scales[-1]}×/{args.scales[0]}× |" if ratio else " |"))
-    print("|---" * (1 + 2 * len(args.scales) + ratio) + "|")
+          f"{args.repeat} requests per page after {args.warmup} warm-up, load average {load}")
+    for afresh in modes:
+        print("\n" + ("Counted afresh (count cache emptied before each request)" if afresh
+                      else "Data unchanged (counts from the cache)") + ":\n")
+        table(results, afresh, args.scales)
+
+
+def table(results, afresh, scales) -> None:
+    header = "| page | " + " | ".join(f"{s}× median | {s}× p95" for s in scales)
+    ratio = len(scales) > 1
+    print(header + (f" | {scales[-1]}×/{scales[0]}× |" if ratio else " |"))
+    print("|---" * (1 + 2 * len(scales) + ratio) + "|")
     for name in PAGES:
         cells = []
-        for scale in args.scales:
-            times = results[scale, name]
+        for scale in scales:
+            times = results[afresh, scale, name]
             cells += [f"{statistics.median(times):.0f} ms", f"{p95(times):.0f} ms"]
         if ratio:
-            first = statistics.median(results[args.scales[0], name])
-            last = statistics.median(results[args.scales[-1], name])
+            first = statistics.median(results[afresh, scales[0], name])
+            last = statistics.median(results[afresh, scales[-1], name])
             cells.append(f"{last / first:.1f}")
         print(f"| {name} | " + " | ".join(cells) + " |")
 

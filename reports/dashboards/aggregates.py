@@ -71,6 +71,7 @@ class Groups:
 
     def __post_init__(self):
         self._visible: dict = {}
+        self._seen: list | None = None
 
     def visible(self, status, department_id) -> bool:
         key = (status, department_id)
@@ -78,12 +79,15 @@ class Groups:
             self._visible[key] = status is not None and summary.value_visible(self.user, status, department_id)
         return self._visible[key]
 
-    def seen(self):
+    def seen(self) -> list[tuple]:
         """(key, kind, department_id, status, grade as seen, hidden, n) per group."""
-        for key, kind, department_id, status, grade, n in self.rows:
-            visible = self.visible(status, department_id)
-            yield key, kind, department_id, status, grade if visible else NOT_EVALUABLE, \
-                not visible and grade != NOT_EVALUABLE, n
+        if self._seen is None:
+            self._seen = []
+            for key, kind, department_id, status, grade, n in self.rows:
+                visible = self.visible(status, department_id)
+                self._seen.append((key, kind, department_id, status, grade if visible else NOT_EVALUABLE,
+                                   not visible and grade != NOT_EVALUABLE, n))
+        return self._seen
 
 
 def grade_group_rows(queryset, bands, *, key: str | None = None) -> list[tuple]:
@@ -108,19 +112,19 @@ def _empty(bands) -> dict[str, int]:
     return counts
 
 
-def distribution(groups: Groups, *, kind: str | None = None) -> dict[str, int]:
+def distribution(groups: Groups) -> dict[str, int]:
     counts = _empty(groups.bands)
-    for _key, row_kind, _department, _status, grade, _hidden, n in groups.seen():
-        if kind is None or row_kind == kind:
-            counts[grade] += n
+    for *_, grade, _hidden, n in groups.seen():
+        counts[grade] += n
     return counts
 
 
 def by_kind(groups: Groups) -> list[tuple[str, str, dict[str, int]]]:
     """(kind, label, distribution) of each kind present, in IndicatorKind order."""
-    present = {row[1] for row in groups.rows}
-    return [(kind, IndicatorKind(kind).label, distribution(groups, kind=kind))
-            for kind in IndicatorKind.values if kind in present]
+    counts: dict = {}
+    for _key, kind, _department, _status, grade, _hidden, n in groups.seen():
+        counts.setdefault(kind, _empty(groups.bands))[grade] += n
+    return [(kind, IndicatorKind(kind).label, counts[kind]) for kind in IndicatorKind.values if kind in counts]
 
 
 def hidden(groups: Groups) -> int:
