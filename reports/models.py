@@ -6,8 +6,10 @@ default storage and is served only through a permission-checked view.
 """
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -95,3 +97,12 @@ class ReportJob(models.Model):
         if self.started_at and self.finished_at:
             return self.finished_at - self.started_at
         return None
+
+
+@receiver(post_delete, sender=ReportJob, dispatch_uid="report-job-file")
+def _delete_report_file(sender, instance: ReportJob, **kwargs) -> None:
+    """A deleted job takes its file with it, once the deletion is committed (a rolled-back
+    deletion keeps both)."""
+    if instance.file:
+        name, storage = instance.file.name, instance.file.storage
+        transaction.on_commit(lambda: storage.delete(name))

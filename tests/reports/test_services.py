@@ -3,10 +3,12 @@
 import csv
 import datetime
 import io
+import os
 
 import pytest
 from celery.exceptions import SoftTimeLimitExceeded
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
@@ -269,3 +271,16 @@ def test_command_line_jobs_have_no_requester(media, sasebo):
     strategy = Strategy.objects.get(pk=sasebo.pk)
     job = services.report_job_create(user=None, strategy=strategy, fiscal_year=2025, enqueue=False)
     assert job.requested_by is None and job.as_of == timezone.localdate()
+
+
+def test_deleting_a_job_deletes_its_file_once_committed(media, sasebo, carol, django_capture_on_commit_callbacks):
+    job = ReportJob.objects.create(requested_by=carol, strategy=sasebo, fiscal_year=2025, as_of="2025-11-01",
+                                   status=JobStatus.DONE)
+    job.file.save("report.xlsx", ContentFile(b"PK\x03\x04"))
+    path = job.file.path
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        job.delete()
+    assert os.path.exists(path)  # not before the commit
+    for callback in callbacks:
+        callback()
+    assert not os.path.exists(path)
