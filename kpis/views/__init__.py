@@ -5,7 +5,9 @@ Views read through kpis.selectors_entry, write through kpis.workflow and show
 the refusals of kpis.permissions as they are; nothing here decides a rule.
 """
 
-from django.shortcuts import get_object_or_404, render
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -54,3 +56,24 @@ def apply_errors(form, error) -> None:
 def refused(request, reason: str, *, status: int = 403):
     """A page saying why the user may not do this, in their language."""
     return render(request, "kpis/refused.html", {"reason": reason}, status=status)
+
+
+def submit_form(request, form, action, *, success: str, to: str):
+    """Run `action()`, a kpis.workflow call, for a valid POSTed form. A refusal becomes the
+    refusal page, a ValidationError lands on the form (None: show the form again); on
+    success the message `success` (or the one `action` returns) is shown and the user is
+    redirected to `to`."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        outcome = action()
+    except PermissionDenied as error:
+        return refused(request, str(error))
+    except ValidationError as error:
+        apply_errors(form, error)
+        return None
+    if isinstance(outcome, tuple):  # (level, message) chosen by the action
+        getattr(messages, outcome[0])(request, outcome[1])
+    else:
+        messages.success(request, success)
+    return redirect(to)

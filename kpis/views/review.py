@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from kpis import permissions, selectors_entry, workflow
 from kpis.forms import ApproveForm, ReasonForm, ReturnForm, ReviewFilterForm, TargetRevisionForm, selected_ids
 from kpis.models import TargetRevision, YearlyValue
-from kpis.views import apply_errors, refused, safe_next, strategy_or_404, window_state
+from kpis.views import refused, safe_next, strategy_or_404, submit_form, window_state
 from plans.models import Role
 
 
@@ -122,17 +122,12 @@ def review_return(request, pk):
     form = ReturnForm(request.POST or None)
     page = {"title": _("Return to the department"), "action": reverse("entry:return", args=[pk]),
             "button": _("Return with this comment")}
-    if request.method == "POST" and form.is_valid():
-        try:
-            workflow.review_return(user=request.user, yearly_value=value, comment=form.cleaned_data["comment"])
-        except PermissionDenied as error:
-            return refused(request, str(error))
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Returned %(row)s to the department.") % {"row": value.indicator})
-            return redirect(safe_next(request, _queue_url(value.indicator.strategy.code, value.fiscal_year)))
-    return _action_page(request, value, form=form, status=400 if form.errors else 200, **page)
+    done = submit_form(
+        request, form,
+        lambda: workflow.review_return(user=request.user, yearly_value=value, comment=form.cleaned_data["comment"]),
+        success=_("Returned %(row)s to the department.") % {"row": value.indicator}, to=_back(request, value),
+    )
+    return done or _action_page(request, value, form=form, status=400 if form.errors else 200, **page)
 
 
 @login_required
@@ -146,23 +141,17 @@ def target_revise(request, pk):
     revisions = TargetRevision.objects.filter(yearly_value=value).select_related("revised_by").order_by("revised_at")
     page = {"title": _("Revise the planned value"), "action": reverse("entry:revise-target", args=[pk]),
             "button": _("Revise"), "extra": {"revisions": revisions}}
-    if request.method == "POST" and form.is_valid():
-        try:
-            revision = workflow.target_revise(
-                user=request.user, yearly_value=value, planned=form.cleaned_data["planned"],
-                reason=form.cleaned_data["reason"],
-            )
-        except PermissionDenied as error:
-            return refused(request, str(error))
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            if revision is None:
-                messages.info(request, _("The planned value is unchanged; nothing was recorded."))
-            else:
-                messages.success(request, _("Revised the planned value of %(row)s.") % {"row": value.indicator})
-            return redirect(safe_next(request, _queue_url(value.indicator.strategy.code, value.fiscal_year)))
-    return _action_page(request, value, form=form, status=400 if form.errors else 200, **page)
+
+    def revise():
+        revision = workflow.target_revise(user=request.user, yearly_value=value, planned=form.cleaned_data["planned"],
+                                          reason=form.cleaned_data["reason"])
+        if revision is None:
+            return "info", _("The planned value is unchanged; nothing was recorded.")
+        return None
+
+    done = submit_form(request, form, revise, to=_back(request, value),
+                       success=_("Revised the planned value of %(row)s.") % {"row": value.indicator})
+    return done or _action_page(request, value, form=form, status=400 if form.errors else 200, **page)
 
 
 @login_required
@@ -174,14 +163,14 @@ def value_reopen(request, pk):
     form = ReasonForm(request.POST or None)
     page = {"title": _("Reopen an approved row"), "action": reverse("entry:reopen-value", args=[pk]),
             "button": _("Reopen")}
-    if request.method == "POST" and form.is_valid():
-        try:
-            workflow.value_reopen(user=request.user, yearly_value=value, reason=form.cleaned_data["reason"])
-        except PermissionDenied as error:
-            return refused(request, str(error))
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Reopened %(row)s; the department can correct it.") % {"row": value.indicator})
-            return redirect(safe_next(request, _queue_url(value.indicator.strategy.code, value.fiscal_year)))
-    return _action_page(request, value, form=form, status=400 if form.errors else 200, **page)
+    done = submit_form(
+        request, form,
+        lambda: workflow.value_reopen(user=request.user, yearly_value=value, reason=form.cleaned_data["reason"]),
+        success=_("Reopened %(row)s; the department can correct it.") % {"row": value.indicator},
+        to=_back(request, value),
+    )
+    return done or _action_page(request, value, form=form, status=400 if form.errors else 200, **page)
+
+
+def _back(request, value) -> str:
+    return safe_next(request, _queue_url(value.indicator.strategy.code, value.fiscal_year))

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from kpis import permissions, selectors_entry, workflow
 from kpis.forms import CloseYearForm, EntryRoundForm, ReasonForm
 from kpis.models import EntryRound
-from kpis.views import apply_errors, refused, strategy_or_404, window_state
+from kpis.views import apply_errors, refused, strategy_or_404, submit_form, window_state
 from plans import fiscal_years
 from plans.models import Strategy
 
@@ -123,17 +123,16 @@ def round_reopen(request, strategy, fiscal_year):
     strategy = strategy_or_404(strategy)
     entry_round = get_object_or_404(EntryRound, strategy=strategy, fiscal_year=fiscal_year)
     form = ReasonForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            workflow.entry_round_reopen(user=request.user, entry_round=entry_round, reason=form.cleaned_data["reason"])
-        except PermissionDenied as error:
-            return refused(request, str(error))
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Reopened %(year)s of %(strategy)s.") % {
-                "year": fiscal_years.era_label(fiscal_year), "strategy": strategy})
-            return redirect("entry:rounds")
+    done = submit_form(
+        request, form,
+        lambda: workflow.entry_round_reopen(user=request.user, entry_round=entry_round,
+                                            reason=form.cleaned_data["reason"]),
+        success=_("Reopened %(year)s of %(strategy)s.") % {"year": fiscal_years.era_label(fiscal_year),
+                                                            "strategy": strategy},
+        to=reverse("entry:rounds"),
+    )
+    if done:
+        return done
     return render(request, "kpis/round_reopen.html", {
         "strategy": strategy, "entry_round": entry_round, "form": form,
         "edit_url": reverse("entry:round-edit", args=[strategy.code, fiscal_year]),
