@@ -176,17 +176,19 @@ def tracker(groups: Groups, departments: dict) -> list[summary.TrackerRow]:
     ]
 
 
-def medians(queryset, user, *, key: str) -> dict:
-    """The median of the visible rates per key (one query: the one or two middle rates of
-    each group, found with window functions), as summary.median_rate computes it."""
+def medians(queryset, user, *, key: str | None) -> dict:
+    """The median of the visible rates per key, or of all of them under None (one query:
+    the one or two middle rates of each group, found with window functions), as
+    summary.median_rate computes it."""
     visible = actual_visible_q(user, f"{CURRENT}__", department="responsible_department_id")
     rated = queryset.filter(visible, **{f"{CURRENT}__rate__isnull": False}) if visible else \
         queryset.filter(**{f"{CURRENT}__rate__isnull": False})
     rows = (
         rated.annotate(
-            group_key=F(key), value_rate=F(f"{CURRENT}__rate"),
-            position=Window(RowNumber(), partition_by=[F(key)], order_by=[F(f"{CURRENT}__rate").asc()]),
-            size=Window(Count("pk"), partition_by=[F(key)]),
+            group_key=F(key) if key else Value(None, output_field=IntegerField()), value_rate=F(f"{CURRENT}__rate"),
+            position=Window(RowNumber(), partition_by=[F(key)] if key else None,
+                            order_by=[F(f"{CURRENT}__rate").asc()]),
+            size=Window(Count("pk"), partition_by=[F(key)] if key else None),
         )
         .filter(position__gte=(F("size") + 1) / 2, position__lte=(F("size") + 2) / 2)
         .values_list("group_key", "value_rate")
@@ -251,3 +253,26 @@ def behind_ids(queryset, bands, user, limit: int) -> list[int]:
         queryset.annotate(now_grade=seen_grade(bands, user, CURRENT)).filter(now_grade__in=behind)
         .order_by("order", "pk").values_list("pk", flat=True)[:limit]
     )
+
+
+def listed_ids(queryset, bands, user, *, grade: str = "", change: str = "", policy_order=()):
+    """The ids of the indicators a list shows, filtered by grade and year-on-year change as
+    summary.grade_matches and summary.changes decide (as `user` sees them), in the order
+    the lists use: basic policy (`policy_order`), the largest fall first for "worse",
+    then plan order. A queryset of ids, for a Paginator."""
+    rows = _with_ranks(queryset, bands, user)
+    behind = [band.grade for band in bands[1:]]
+    if grade == summary.BEHIND:
+        rows = rows.filter(now_grade__in=behind)
+    elif grade:
+        rows = rows.filter(now_grade=grade)
+    order = [Case(*(When(policy_key=pk, then=Value(i)) for i, pk in enumerate(policy_order)),
+                  default=Value(len(policy_order)), output_field=IntegerField())]
+    if change == "worse":
+        rows = rows.filter(now_rank__gt=F("before_rank"))
+        order.append(F("before_rank") - F("now_rank"))
+    elif change == "better":
+        rows = rows.filter(now_rank__lt=F("before_rank"))
+    elif change == "newly_behind":
+        rows = rows.filter(now_grade__in=behind).exclude(before_grade__in=behind)
+    return rows.order_by(*order, "order", "pk").values_list("pk", flat=True)

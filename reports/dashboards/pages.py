@@ -181,7 +181,7 @@ class Dashboard:
                             fiscal_year=fiscal_year, extra=extra)
         return aggregates.Groups(self.bands, self.user, rows)
 
-    def medians(self, indicators, key: str, *, fiscal_year=None, extra: tuple = ()) -> dict:
+    def medians(self, indicators, key: str | None, *, fiscal_year=None, extra: tuple = ()) -> dict:
         return self.counted(f"medians:{key}", lambda: aggregates.medians(indicators, self.user, key=key),
                             fiscal_year=fiscal_year, per_user=True, extra=extra)
 
@@ -321,16 +321,12 @@ def compare(d: Dashboard) -> dict:
 
 def indicator_list(d: Dashboard, *, where: Q | None = None, page_size: int = LIST_PAGE_SIZE):
     """Graded indicators passing every filter (grade and change included), in plan order,
-    one page of them (+2 queries for the owners' names on the page)."""
-    fy = d.fiscal_year
-    graded = d.graded(d.rows([fy, fy - 1], where=where))
-    graded = [g for g in graded if summary.grade_matches(g, d.filters.grade, d.bands)]
-    if d.filters.change:
-        changes = summary.changes(graded, d.bands)
-        graded = getattr(changes, d.filters.change)
-    order = {p.pk: i for i, p in enumerate(d.policies)}
-    graded.sort(key=lambda g: order.get(g.row.policy_id, len(order)))
-    page = Paginator(graded, page_size).get_page(d.filters.page)
+    one page of them: the database filters, orders and counts (count, ids of the page),
+    then the page's rows are graded (+2 queries) and their owners named (+2 queries)."""
+    ids = aggregates.listed_ids(d.indicators(where=where, previous=True), d.bands, d.user, grade=d.filters.grade,
+                                change=d.filters.change, policy_order=[p.pk for p in d.policies])
+    page = Paginator(ids, page_size).get_page(d.filters.page)
+    page.object_list = d.graded_ids(list(page.object_list))
     selectors.attach_owners([g.row for g in page.object_list])
     return page
 
@@ -349,7 +345,7 @@ def policy_page(d: Dashboard, policy_id: int) -> dict:
     measures = selectors.measures_of(policy)
     by_measure = aggregates.rollups(groups, [m.pk for m in measures], d.departments,
                                     d.medians(indicators, "measure_key", extra=under))
-    rollup = aggregates.rollups(groups, None, d.departments, d.medians(indicators, "policy_key", extra=under),
+    rollup = aggregates.rollups(groups, None, d.departments, {policy.pk: d.medians(indicators, None, extra=under).get(None)},
                                 whole=policy.pk)[policy.pk]
     measure_page = Paginator(measures, 50).get_page(d.filters.page)
     own = d.graded(d.rows([fy, fy - 1], where=Q(basic_policy=policy)))
@@ -561,22 +557,19 @@ def department_page(d: Dashboard, department_id: int) -> dict:
     if department is None:
         raise Http404(_("No such department in this municipality."))
     fy = d.fiscal_year
-    rows = d.rows([fy, fy - 1], where=department_q("responsible_department", department_id))
-    graded = d.graded(rows)
-    rollup = summary.rollup(department_id, graded, d.bands)
-    shown = [g for g in graded if summary.grade_matches(g, d.filters.grade, d.bands)]
-    order = {p.pk: i for i, p in enumerate(d.policies)}
-    shown.sort(key=lambda g: order.get(g.row.policy_id, len(order)))
-    page = Paginator(shown, LIST_PAGE_SIZE).get_page(d.filters.page)
-    selectors.attach_owners([g.row for g in page.object_list])
-    tracker = summary.tracker(rows, fy, d.departments)
+    where = department_q("responsible_department", department_id)
+    indicators = d.indicators(where=where)
+    under = ("department", department_id)
+    groups = d.grade_groups(indicators, "policy_key", extra=under)
+    median = d.medians(indicators, None, extra=under).get(None)
+    rollup = aggregates.rollups(groups, None, d.departments, {department_id: median}, whole=department_id)[department_id]
+    page = indicator_list(d, where=where)
     projects = Project.objects.filter(department_q("lead_department", department_id), strategy=d.strategy)
     return {
         "department": department, "rollup": rollup, "page": page,
-        "tracker": tracker, "entry_round": selectors.entry_round(d.strategy, fy),
+        "tracker": aggregates.tracker(groups, d.departments), "entry_round": selectors.entry_round(d.strategy, fy),
         "projects": list(projects.select_related("basic_policy").order_by("order")[:LIST_PAGE_SIZE]),
         "project_count": projects.count(),
         "figures": {"grades": figures.grade_distribution(rollup.distribution),
-                    "kinds": figures.stacked_grades([(label, dist) for _k, label, dist in summary.by_kind(graded, d.bands)])},
+                    "kinds": figures.stacked_grades([(label, dist) for _k, label, dist in aggregates.by_kind(groups)])},
     }
-

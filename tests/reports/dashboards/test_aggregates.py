@@ -99,3 +99,46 @@ def test_policy_page_counts_equal_the_row_by_row_summary(mixed):
             assert whole[policy.pk] == summary.rollup(policy.pk, graded, d.bands)
             behind = [g.row.id for g in graded if summary.is_behind(g.grade, d.bands)][:CHANGES_SHOWN]
             assert aggregates.behind_ids(indicators, d.bands, user, CHANGES_SHOWN) == behind
+
+
+def _python_list(d, fy, grade, change):
+    """The indicator list as it was made row by row before the database did it."""
+    graded = d.graded(d.rows([fy, fy - 1]))
+    graded = [g for g in graded if summary.grade_matches(g, grade, d.bands)]
+    if change:
+        graded = getattr(summary.changes(graded, d.bands), change)
+    order = {p.pk: i for i, p in enumerate(d.policies)}
+    graded.sort(key=lambda g: order.get(g.row.policy_id, len(order)))
+    return [g.row.id for g in graded]
+
+
+@pytest.mark.parametrize("query", ["", "grade=behind", "grade=A", "grade=－", "change=worse", "change=better",
+                                   "change=newly_behind", "grade=C&change=worse", "kind=activity&change=newly_behind"])
+def test_lists_filter_and_order_as_the_row_by_row_summary(mixed, query):
+    listed = 0
+    for username in ("carol", "alice", "erin"):
+        user = User.objects.get(username=username)
+        d = Dashboard(mixed, user, QueryDict(f"fy=2023&{query}"))
+        expected = _python_list(d, 2023, d.filters.grade, d.filters.change)
+        ids = aggregates.listed_ids(d.indicators(previous=True), d.bands, user, grade=d.filters.grade,
+                                    change=d.filters.change, policy_order=[p.pk for p in d.policies])
+        assert list(ids) == expected, (username, query)
+        listed += len(expected)
+    assert listed > 0
+
+
+def test_department_figures_include_its_divisions(mixed):
+    from plans.api import department_q
+
+    user = User.objects.get(username="carol")
+    d = Dashboard(mixed, user, QueryDict("fy=2023"))
+    for department_id in list(d.departments)[:6]:
+        where = department_q("responsible_department", department_id)
+        graded = d.graded(d.rows([2023, 2022], where=where))
+        indicators = d.indicators(where=where)
+        groups = aggregates.grade_groups(indicators, d.bands, user, key="policy_key")
+        median = aggregates.medians(indicators, user, key=None).get(None)
+        rollup = aggregates.rollups(groups, None, d.departments, {department_id: median}, whole=department_id)
+        assert rollup[department_id] == summary.rollup(department_id, graded, d.bands)
+        assert aggregates.tracker(groups, d.departments) == summary.tracker(d.rows([2023], where=where), 2023,
+                                                                             d.departments)

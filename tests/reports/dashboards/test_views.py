@@ -201,8 +201,8 @@ QUERIES = {
     "overview": COMMON + 10,
     # + actuals per year, grade counts and medians for each of the two years
     "compare": COMMON + 5,
-    # + indicators, values, measure names, project names
-    "indicators": COMMON + 4,
+    # + count, ids of the page, their indicators and values, measure names, project names
+    "indicators": COMMON + 6,
     # + grade counts, medians per measure and of the policy, measures, the policy's own indicators
     #   and values, first indicators behind target (+ their indicators and values), leading
     #   projects, narratives
@@ -218,8 +218,9 @@ QUERIES = {
     # + measure count, measures, steps, step years, projects (with those outside any measure on
     #   the last page), project years
     "roadmap": COMMON + 6,
-    # + indicators, values, measure names, project names, entry round, projects, project count
-    "department": COMMON + 7,
+    # + grade counts, median, count, ids of the page, their indicators and values, measure names,
+    #   project names, entry round, projects, project count
+    "department": COMMON + 11,
 }
 
 
