@@ -191,6 +191,7 @@ def medians(queryset, user, *, key: str | None) -> dict:
             size=Window(Count("pk"), partition_by=[F(key)] if key else None),
         )
         .filter(position__gte=(F("size") + 1) / 2, position__lte=(F("size") + 2) / 2)
+        .order_by()  # the indicators' default ordering would sort every row once more
         .values_list("group_key", "value_rate")
     )
     middle: dict = defaultdict(list)

@@ -120,7 +120,7 @@ def actual_counts(strategy: Strategy) -> dict[int, int]:
     """Numeric actuals per fiscal year, to pick the default year (1 query)."""
     rows = (
         YearlyValue.objects.filter(indicator__strategy=strategy, actual_state=achievement.NUMBER)
-        .values("fiscal_year").annotate(n=Count("pk")).order_by()
+        .values("fiscal_year").annotate(n=Count("*")).order_by()
     )
     return {row["fiscal_year"]: row["n"] for row in rows}
 
