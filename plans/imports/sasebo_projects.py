@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from kpis import achievement
 from kpis.models import IndicatorKind
@@ -90,6 +91,7 @@ def strategy_labels(header: Header) -> dict:
     return found
 
 
+@lru_cache(maxsize=256, typed=True)  # a handful of marks, on every row
 def _phase(raw) -> str | None:
     text = values.read_text(raw)
     if not text:

@@ -8,9 +8,11 @@ ImportRefused and rolls everything back.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import itertools
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -130,6 +132,19 @@ def _strategy_record(record: StrategyRecord, sources, new_strategy: dict) -> Str
     return record
 
 
+@contextmanager
+def _old_objects_frozen():
+    """Leave the objects that existed before the import (Django, openpyxl, the app) out of the
+    cyclic garbage collector's full passes while it runs. Each batch's rows outlive the young
+    generations, so the collector kept walking every object of the process: a tenth of the
+    import at 10,000 rows. Cycles made during the import are still collected."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
 def _run(*, data: bytes, file_name: str, strategy_code: str, new_strategy: dict | None, mapping: dict | None,
          create_missing: bool, user, write: bool, progress: Callable | None) -> Preview:
     problems = Problems()
@@ -179,8 +194,8 @@ def _check_new_strategy(code: str, record: StrategyRecord):
         )])
 
 
-def _batches(items, size: int = BATCH_ITEMS):
-    batch = []
+def _batches(items, size: int | None = None):
+    size, batch = size or BATCH_ITEMS, []
     for item in items:
         batch.append(item)
         if len(batch) >= size:
@@ -200,7 +215,7 @@ def plan_import_preview(*, data: bytes, file_name: str, strategy_code: str = "",
     Refusals of the file itself (not xlsx, too large, no recognisable header …) raise
     ImportRefused; problems in rows are returned in the preview.
     """
-    with transaction.atomic():
+    with transaction.atomic(), _old_objects_frozen():
         preview = _run(data=data, file_name=file_name, strategy_code=strategy_code, new_strategy=new_strategy,
                        mapping=mapping, create_missing=create_missing, user=None, write=False, progress=progress)
         transaction.set_rollback(True)  # a preview stores nothing, whatever happens
@@ -214,8 +229,9 @@ def plan_import_apply(*, data: bytes, file_name: str, user=None, strategy_code: 
     """Import the workbook in one transaction and record it; ImportRefused (nothing stored) on any problem."""
     if not isinstance(data, bytes):
         raise ValidationError("data must be bytes")
-    preview = _run(data=data, file_name=file_name, strategy_code=strategy_code, new_strategy=new_strategy,
-                   mapping=mapping, create_missing=create_missing, user=user, write=True, progress=progress)
+    with _old_objects_frozen():
+        preview = _run(data=data, file_name=file_name, strategy_code=strategy_code, new_strategy=new_strategy,
+                       mapping=mapping, create_missing=create_missing, user=user, write=True, progress=progress)
     if not preview.ok:
         raise ImportRefused(preview.problems)
     from plans.models import Strategy

@@ -5,7 +5,9 @@ The whole structure of the strategy and its municipality is loaded once (a handf
 queries; it is small beside the projects and values). A name that matches nothing is
 never guessed: it is listed as unknown and is created only with create_missing, or
 resolved through the mapping the user chose (printed name → existing name or code).
-Comparison is exact after NFKC and without whitespace (values.key_text).
+Comparison is exact after NFKC and without whitespace (values.key_text). Basic policies
+are found through an index (a city list has hundreds of them, each row names one);
+measures and steps through their parent's few children.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ ROWS_SHOWN = 5
 
 
 class Unknown:
+    __slots__ = ("kind", "printed", "rows", "count")  # one per unknown name: thousands in a large file
+
     def __init__(self, kind: str, printed: str):
         self.kind, self.printed, self.rows, self.count = kind, printed, [], 0
 
@@ -34,12 +38,13 @@ class Unknown:
 
 
 class Structure:
-    """Resolves references; `save(obj)` stores a created object (a no-op in a preview)."""
+    """Resolves references; `save(obj)` stores a created object (a no-op in a preview),
+    `defer(obj)` hands over a created basic policy, measure or step to be stored with the batch."""
 
-    def __init__(self, *, strategy, municipality, mapping: dict, create_missing: bool, tally, save):
+    def __init__(self, *, strategy, municipality, mapping: dict, create_missing: bool, tally, save, defer):
         self.strategy, self.municipality = strategy, municipality
         self.mapping = {kind: {key_text(k): v for k, v in (mapping or {}).get(kind, {}).items()} for kind in UNKNOWN_KINDS}
-        self.create_missing, self.tally, self.save = create_missing, tally, save
+        self.create_missing, self.tally, self.save, self.defer = create_missing, tally, save, defer
         self.unknown: dict[tuple[str, str], Unknown] = {}
         self.bad_mappings: list[tuple[str, str, str]] = []
         self._cache: dict[tuple, object] = {}
@@ -54,6 +59,8 @@ class Structure:
                 self._index_department(department)
         self.vocabularies, self.categories = {}, {}
         self.policies: list[BasicPolicy] = []
+        self._policy_index: dict | None = None  # ("code" | "title", key) → first policy with it
+        self._last_policy_order = 0
         self.measures = defaultdict(list)  # policy key → [Measure]
         self.steps = defaultdict(list)  # measure key → [Step]
         if not self.strategy.pk:
@@ -167,25 +174,44 @@ class Structure:
     # --- basic policies, measures, steps -------------------------------------------------
 
     def policy(self, ref: NodeRef, where: Where, *, short_name: str = "", categories=()):
-        found = self._find_node(self.policies, ref, extra=("short_name",))
+        index = self._policies_by_key()
+        found = index.get(("code", ref.code) if ref.code else ("title", key_text(ref.title)))
         if found is None:
             target = self._mapped("basic_policy", ref.printed)
             if target:
-                found = next((p for p in self.policies if p.code == str(target)), None)
+                found = index.get(("code", str(target)))
                 if found is None:
                     self._bad_mapping("basic_policy", ref.printed, target)
                 return found
             if not self._missing("basic_policy", ref.printed, where):
                 return None
-            order = max((p.order for p in self.policies), default=0) + 1
-            found = BasicPolicy(strategy=self.strategy, code=ref.code or self._free_code(self.policies, order),
-                                title=ref.title or ref.code, order=order, short_name=short_name[:60])
-            self.save(found, m2m={"categories": [c for c in categories if c is not None]})
-            self.policies.append(found)
+            order = self._last_policy_order + 1
+            code = ref.code or self._free_code(lambda c: ("code", c) in index, order)
+            found = BasicPolicy(strategy=self.strategy, code=code, title=ref.title or ref.code, order=order,
+                                short_name=short_name[:60])
+            self.defer(found, m2m={"categories": [c for c in categories if c is not None]})
+            self._add_policy(found)
             self.tally("basic_policy", "created", found)
         else:
             self._retitle("basic_policy", found, ref)
         return found
+
+    def _policies_by_key(self) -> dict:
+        if self._policy_index is None:
+            self._policy_index, self._last_policy_order = {}, 0
+            for policy in self.policies:
+                self._index_policy(policy)
+        return self._policy_index
+
+    def _index_policy(self, policy):
+        # First match wins, as a scan of the list in order would find it.
+        for key in (("code", policy.code), ("title", key_text(policy.title)), ("title", key_text(policy.short_name))):
+            self._policy_index.setdefault(key, policy)
+        self._last_policy_order = max(self._last_policy_order, policy.order)
+
+    def _add_policy(self, policy):
+        self.policies.append(policy)
+        self._index_policy(policy)
 
     def measure(self, policy, ref: NodeRef, where: Where):
         siblings = self.measures[id(policy)]
@@ -201,9 +227,10 @@ class Structure:
             if not self._missing("measure", printed, where):
                 return None
             order = max((m.order for m in siblings), default=0) + 1
-            found = Measure(basic_policy=policy, code=ref.code or self._free_code(siblings, order),
+            codes = {m.code for m in siblings}
+            found = Measure(basic_policy=policy, code=ref.code or self._free_code(codes.__contains__, order),
                             title=ref.title or ref.code, order=order)
-            self.save(found)
+            self.defer(found)
             siblings.append(found)
             self.tally("measure", "created", found)
         else:
@@ -225,7 +252,7 @@ class Structure:
                 return None
             order = ref.order if ref.order is not None else max((s.order for s in siblings), default=0) + 1
             found = Step(measure=measure, code=ref.code, title=ref.title or ref.code, order=order)
-            self.save(found)
+            self.defer(found)
             siblings.append(found)
             self.tally("step", "created", found)
         elif ref.order is not None and (found.code, found.title) != (ref.code, ref.title or ref.code):
@@ -246,16 +273,17 @@ class Structure:
         """A node found by its code takes the title the workbook gives (counted once per node)."""
         if ref.code and ref.title and node.title != ref.title:
             node.title = ref.title
+            if level == "basic_policy":
+                self._policy_index = None  # its old title no longer finds it: index again when next asked
             self.save(node, fields=["title"])
             self.tally(level, "updated", node)
         else:
             self.tally(level, "unchanged", node)
 
     @staticmethod
-    def _free_code(nodes, order: int) -> str:
-        codes = {n.code for n in nodes}
+    def _free_code(taken, order: int) -> str:
         code = f"{order:02d}"
-        while code in codes:
+        while taken(code):
             order += 1
             code = f"{order:02d}"
         return code

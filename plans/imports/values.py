@@ -19,6 +19,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from kpis import achievement
 from kpis.models import value_places
@@ -133,6 +134,7 @@ def _formatted(raw: Formatted) -> Decimal:
     return number.quantize(Decimal(1).scaleb(-places))
 
 
+@lru_cache(maxsize=4096, typed=True)  # plans repeat their values (1, 5, －, …); a Value is immutable
 def read_value(raw) -> tuple[achievement.Value, bool]:
     """(Value, whether it carried a percent sign or format) of a planned/actual cell."""
     _refuse_special(raw)

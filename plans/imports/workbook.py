@@ -18,11 +18,11 @@ from xml.etree.ElementTree import ParseError
 
 from django.conf import settings
 from openpyxl import load_workbook
-from openpyxl.cell.text import Text
 from openpyxl.styles.numbers import BUILTIN_FORMATS, BUILTIN_FORMATS_MAX_SIZE
 from openpyxl.utils import column_index_from_string, range_boundaries
 from openpyxl.utils.datetime import from_excel, from_ISO8601
 from openpyxl.worksheet._reader import FORMULA_TAG, INLINE_STRING, VALUE_TAG, WorkSheetParser, _cast_number
+from openpyxl.xml.constants import SHEET_MAIN_NS
 
 from plans.imports.problems import ImportRefused, Problem
 from plans.imports.values import ErrorValue, Formatted, FormulaWithoutValue
@@ -204,7 +204,7 @@ class _RowParser(WorkSheetParser):
         data_type = element.get("t", "n")
         if data_type == "inlineStr":
             child = element.find(INLINE_STRING)
-            return column, (Text.from_tree(child).content or None) if child is not None else None
+            return column, _inline_text(child) if child is not None else None
         value = element.findtext(VALUE_TAG, None) or None
         if value is None:
             formula = element.find(FORMULA_TAG)
@@ -230,6 +230,24 @@ class _RowParser(WorkSheetParser):
         if data_type == "d":
             return column, from_ISO8601(value)
         return column, value  # "str": the text result of a formula
+
+
+_TEXT_TAG, _RUN_TAG = f"{{{SHEET_MAIN_NS}}}t", f"{{{SHEET_MAIN_NS}}}r"
+
+
+def _inline_text(node) -> str | None:
+    """An inline string's text (<is>: its <t>, or each rich-text run's <t>; phonetic runs
+    left out), as openpyxl's Text.content gives it without building its rich-text objects:
+    openpyxl writes every string inline, and those objects were most of the reading time."""
+    parts = []
+    for child in node:
+        if child.tag == _TEXT_TAG:
+            parts.append(child.text or "")
+        elif child.tag == _RUN_TAG:
+            text = child.find(_TEXT_TAG)
+            if text is not None:
+                parts.append(text.text or "")
+    return "".join(parts) or None
 
 
 _MERGE_RE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+[0-9]+:[A-Z]+[0-9]+)"')
