@@ -1,16 +1,19 @@
 """Benchmark of the plan import: a Sasebo-style project list 10x and 100x the seed's size.
 
-    .venv/bin/python bench/import_plan.py [--factors 10,100]
+    .venv/bin/python bench/import_plan.py [--factors 10,100] [--database-url URL] [--tree fixed]
 
 Builds the workbook from fixtures/sasebo/projects.csv (every row repeated with its codes,
 PIDs and names varied, so every level grows: 100x = 10,600 projects in 1,200 basic
-policies), then in one run on a scratch SQLite database:
+policies; with --tree fixed the copies share the seed's 12, so only the rows grow), then
+in one run on a scratch SQLite database (or the database of
+--database-url, e.g. an empty PostgreSQL database; the import is rolled back):
 - bare read: openpyxl read-only, values only, every row of the sheet (the reference);
 - preview: plan_import_preview (read, check, compare; stores nothing);
 - import: plan_import_apply into an empty strategy (one transaction, history included);
 Rates are per CPU second of the measuring process (the machine is shared; wall time
 varies with the load of others), each measurement in a fresh process so its peak RSS
-is its own. Prints a Markdown table.
+is its own. DEBUG is off unless DJANGO_DEBUG says otherwise (with DEBUG on, Django keeps
+every query). Prints a Markdown table.
 """
 
 import argparse
@@ -23,13 +26,26 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-if "--measure" in sys.argv:  # a child process: use the parent's scratch database
+
+
+def _option(name: str) -> str:
+    """An option's value read before Django starts (the database must be known by then)."""
+    for index, arg in enumerate(sys.argv):
+        if arg == name and index + 1 < len(sys.argv):
+            return sys.argv[index + 1]
+        if arg.startswith(f"{name}="):
+            return arg.split("=", 1)[1]
+    return ""
+
+
+if "--measure" in sys.argv:  # a child process: the parent's database, in DATABASE_URL
     SCRATCH = str(Path(sys.argv[sys.argv.index("--measure") + 2]).parent)
 else:
     SCRATCH = tempfile.mkdtemp(prefix="dxplan-bench-import-")
-os.environ["DATABASE_URL"] = f"sqlite:///{SCRATCH}/bench.sqlite3"
+    os.environ["DATABASE_URL"] = _option("--database-url") or f"sqlite:///{SCRATCH}/bench.sqlite3"
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dxplan.settings")
 os.environ.setdefault("DXPLAN_LOG_LEVEL", "WARNING")
+os.environ.setdefault("DJANGO_DEBUG", "0")
 
 import django  # noqa: E402
 
@@ -58,9 +74,11 @@ def rows_times(factor: int) -> list[dict]:
     return rows
 
 
-def workbook(factor: int) -> bytes:
+def workbook(factor: int, *, grow_tree: bool = True) -> bytes:
     rows = rows_times(factor)
     book = sasebo_project_list(rows)
+    if not grow_tree:
+        return save(book)
     # Spread the copies over their own basic policies so the tree grows with the list.
     sheet = book.active
     per_copy = len(rows) // factor
@@ -125,22 +143,29 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--factors", default="10,100")
     parser.add_argument("--measure", nargs=2, metavar=("KIND", "FILE"), help=argparse.SUPPRESS)
-    parser.add_argument("--database", default="", help=argparse.SUPPRESS)
+    parser.add_argument("--database-url", default="", help="an empty database to run on (default: scratch SQLite)")
+    parser.add_argument("--tree", choices=("grow", "fixed"), default="grow",
+                        help="grow: every copy has its own basic policies (default); fixed: the seed's tree")
     args = parser.parse_args()
     if args.measure:
         return measure(*args.measure)
     call_command("migrate", verbosity=0)
+    from django.conf import settings
+    from django.db import connection
+
+    print(f"Database: {connection.vendor}; DEBUG {'on' if settings.DEBUG else 'off'}; tree: {args.tree}\n")
     print("| size | rows | file | bare read rows/s | preview rows/s | import rows/s | import ÷ bare | "
-          "peak RSS bare read | peak RSS preview | peak RSS import |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+          "peak RSS bare read | peak RSS preview | peak RSS import | import wall |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for factor in (int(f) for f in args.factors.split(",")):
         path = Path(SCRATCH) / f"sasebo-{factor}x.xlsx"
-        path.write_bytes(workbook(factor))
+        path.write_bytes(workbook(factor, grow_tree=args.tree == "grow"))
         rows = len(rows_times(factor))
         bare, preview, applied = (run_child(kind, str(path)) for kind in ("bare", "preview", "import"))
         print(f"| {factor}x | {rows:,} | {path.stat().st_size / 1048576:.1f} MB | {rows / bare['cpu']:,.0f} | "
               f"{rows / preview['cpu']:,.0f} | {rows / applied['cpu']:,.0f} | {bare['cpu'] / applied['cpu']:.2f} | "
-              f"{bare['rss']:.0f} MB | {preview['rss']:.0f} MB | {applied['rss']:.0f} MB |", flush=True)
+              f"{bare['rss']:.0f} MB | {preview['rss']:.0f} MB | {applied['rss']:.0f} MB | {applied['wall']:.1f} s |",
+              flush=True)
 
 
 if __name__ == "__main__":
