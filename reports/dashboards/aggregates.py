@@ -135,14 +135,22 @@ def total(groups: Groups) -> int:
     return sum(row[-1] for row in groups.rows)
 
 
-def rollups(groups: Groups, keys, departments: dict, medians: dict, *, whole=None) -> dict:
-    """A summary.Rollup per key in `keys` (others are left out), as summary.rollups makes;
-    with `whole`, one Rollup of every group under that key instead."""
+def rollups(groups: Groups, keys, departments: dict, medians: dict) -> dict:
+    """A summary.Rollup per key in `keys` (groups under other keys are left out), as
+    summary.rollup makes for each key's rows; `medians` by key."""
+    return _rollups(groups, keys, lambda key: key, departments, medians)
+
+
+def rollup(groups: Groups, key, departments: dict, median) -> summary.Rollup:
+    """One summary.Rollup of every group (e.g. all of a basic policy's indicators), as `key`."""
+    return _rollups(groups, [key], lambda _group_key: key, departments, {key: median})[key]
+
+
+def _rollups(groups: Groups, keys, key_of, departments: dict, medians: dict) -> dict:
     bands = groups.bands
-    keys = [whole] if whole is not None else keys
     parts = {key: {"counts": _empty(bands), "total": 0, "hidden": 0, "behind": Counter()} for key in keys}
     for key, _kind, department_id, _status, grade, is_hidden, n in groups.seen():
-        part = parts.get(whole if whole is not None else key)
+        part = parts.get(key_of(key))
         if part is None:
             continue
         part["counts"][grade] += n

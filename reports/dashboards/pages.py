@@ -345,8 +345,7 @@ def policy_page(d: Dashboard, policy_id: int) -> dict:
     measures = selectors.measures_of(policy)
     by_measure = aggregates.rollups(groups, [m.pk for m in measures], d.departments,
                                     d.medians(indicators, "measure_key", extra=under))
-    rollup = aggregates.rollups(groups, None, d.departments, {policy.pk: d.medians(indicators, None, extra=under).get(None)},
-                                whole=policy.pk)[policy.pk]
+    rollup = aggregates.rollup(groups, policy.pk, d.departments, d.medians(indicators, None, extra=under).get(None))
     measure_page = Paginator(measures, 50).get_page(d.filters.page)
     own = d.graded(d.rows([fy, fy - 1], where=Q(basic_policy=policy)))
     behind = d.graded_ids(d.counted("behind", lambda: aggregates.behind_ids(indicators, d.bands, d.user, CHANGES_SHOWN),
@@ -561,8 +560,7 @@ def department_page(d: Dashboard, department_id: int) -> dict:
     indicators = d.indicators(where=where)
     under = ("department", department_id)
     groups = d.grade_groups(indicators, "policy_key", extra=under)
-    median = d.medians(indicators, None, extra=under).get(None)
-    rollup = aggregates.rollups(groups, None, d.departments, {department_id: median}, whole=department_id)[department_id]
+    rollup = aggregates.rollup(groups, department_id, d.departments, d.medians(indicators, None, extra=under).get(None))
     page = indicator_list(d, where=where)
     projects = Project.objects.filter(department_q("lead_department", department_id), strategy=d.strategy)
     return {

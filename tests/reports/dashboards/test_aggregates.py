@@ -94,9 +94,9 @@ def test_policy_page_counts_equal_the_row_by_row_summary(mixed):
             expected = summary.rollups(measures, graded, d.bands, lambda r: r.measure_id)
             medians = aggregates.medians(indicators, user, key="measure_key")
             assert aggregates.rollups(groups, measures, d.departments, medians) == expected
-            whole = aggregates.rollups(groups, None, d.departments,
-                                       aggregates.medians(indicators, user, key="policy_key"), whole=policy.pk)
-            assert whole[policy.pk] == summary.rollup(policy.pk, graded, d.bands)
+            whole = aggregates.rollup(groups, policy.pk, d.departments,
+                                      aggregates.medians(indicators, user, key=None).get(None))
+            assert whole == summary.rollup(policy.pk, graded, d.bands)
             behind = [g.row.id for g in graded if summary.is_behind(g.grade, d.bands)][:CHANGES_SHOWN]
             assert aggregates.behind_ids(indicators, d.bands, user, CHANGES_SHOWN) == behind
 
@@ -138,7 +138,7 @@ def test_department_figures_include_its_divisions(mixed):
         indicators = d.indicators(where=where)
         groups = aggregates.grade_groups(indicators, d.bands, user, key="policy_key")
         median = aggregates.medians(indicators, user, key=None).get(None)
-        rollup = aggregates.rollups(groups, None, d.departments, {department_id: median}, whole=department_id)
-        assert rollup[department_id] == summary.rollup(department_id, graded, d.bands)
+        rollup = aggregates.rollup(groups, department_id, d.departments, median)
+        assert rollup == summary.rollup(department_id, graded, d.bands)
         assert aggregates.tracker(groups, d.departments) == summary.tracker(d.rows([2023], where=where), 2023,
                                                                              d.departments)
