@@ -62,7 +62,8 @@ def yearly_value_revise_plan(*, yearly_value: YearlyValue, planned, reason: str,
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("A reason is required to revise a target.")})
-    locked = YearlyValue.objects.select_for_update().get(pk=yearly_value.pk)
+    # The indicator is read by save() for the stored rate; only the value row is locked.
+    locked = YearlyValue.objects.select_related("indicator").select_for_update(of=("self",)).get(pk=yearly_value.pk)
     new = achievement.Value.of(planned)
     old = locked.planned
     if old == new:

@@ -146,7 +146,7 @@ def _h(tally, city, dept):
         values.append({"indicator_id": indicator.pk, "fiscal_year": int(row["target_fy"]),
                        **value_columns("planned", row["target_value"]), **value_columns("actual", "")})
     bulk_sync(tally, YearlyValue, ("indicator_id", "fiscal_year"), values,
-              YearlyValue.objects.filter(indicator__strategy=strategy), bump_version=True,
+              YearlyValue.objects.filter(indicator__strategy=strategy).select_related("indicator"), bump_version=True,
               keep=touched_by_a_person)
     refresh_rates(Indicator.objects.filter(strategy=strategy).values("pk"))  # bulk inserts bypass save()
     tally.say("長崎市第五次総合計画 政策Hを読み込みました")

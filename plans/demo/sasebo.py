@@ -262,6 +262,6 @@ def _indicators(tally, strategy, projects, projects_by_row, measures):
     rows = [{"indicator_id": indicator.pk, "fiscal_year": year, **columns}
             for indicator, series in values for year, columns in series.items()]
     bulk_sync(tally, YearlyValue, ("indicator_id", "fiscal_year"), rows,
-              YearlyValue.objects.filter(indicator__strategy=strategy), bump_version=True,
+              YearlyValue.objects.filter(indicator__strategy=strategy).select_related("indicator"), bump_version=True,
               keep=touched_by_a_person)
     refresh_rates(Indicator.objects.filter(strategy=strategy).values("pk"))  # bulk inserts bypass save()
