@@ -6,7 +6,8 @@ Here the database grades the stored rate (YearlyValue.rate) with the strategy's 
 and returns one row per (group, kind, department, entry status, grade) with a count, a
 few hundred rows whatever the plan size. Visibility is then applied per group with
 kpis.permissions (it depends only on the status and the department), so the figures are
-those summary.grade_rows gives for the same rows; tests compare the two on real plans.
+those of grading each row as summary.grade_rows does; tests compare every figure with a
+row-by-row reference (tests/reports/dashboards/row_summary.py) on real plans.
 
 Medians and the year-on-year lists need visibility inside the query; they use
 kpis.selectors.actual_visible_q, the SQL twin of the permission rule.
@@ -137,7 +138,7 @@ def total(groups: Groups) -> int:
 
 def rollups(groups: Groups, keys, departments: dict, medians: dict) -> dict:
     """A summary.Rollup per key in `keys` (groups under other keys are left out), as
-    summary.rollup makes for each key's rows; `medians` by key."""
+    summary.rollup makes of each key's graded rows; `medians` by key."""
     return _rollups(groups, keys, lambda key: key, departments, medians)
 
 
@@ -172,7 +173,8 @@ def _rollups(groups: Groups, keys, key_of, departments: dict, medians: dict) -> 
 
 
 def tracker(groups: Groups, departments: dict) -> list[summary.TrackerRow]:
-    """Entry statuses per responsible department, as summary.tracker counts them."""
+    """Entry statuses of the year per responsible department, in department order.
+    Statuses say nothing about the figures, so every role sees every department's row."""
     counts: dict = defaultdict(Counter)
     for _key, _kind, department_id, status, _grade, n in groups.rows:
         if status is not None:
@@ -230,7 +232,9 @@ def _with_ranks(queryset, bands, user):
 
 
 def changes(queryset, bands, user) -> ChangeSummary:
-    """summary.changes counted in the database (`queryset` from indicators(previous=True))."""
+    """Grade changes from the year before among indicators evaluated in both years, and
+    indicators behind now that were not behind then (including newly evaluated ones), as
+    `user` sees both years (`queryset` from indicators(previous=True))."""
     rank = {band.grade: i for i, band in enumerate(bands)}
     result = ChangeSummary(0, 0, 0)
     pairs = _with_ranks(queryset, bands, user).values_list("now_grade", "before_grade").annotate(n=Count("pk")).order_by()
@@ -246,7 +250,8 @@ def changes(queryset, bands, user) -> ChangeSummary:
 
 
 def largest_falls(queryset, bands, user, limit: int) -> list[int]:
-    """Ids of the indicators whose grade fell most, in summary.changes' order."""
+    """Ids of the indicators whose grade fell most: largest fall first, then by basic
+    policy id, then plan order."""
     return list(
         _with_ranks(queryset, bands, user)
         .filter(now_rank__gt=F("before_rank"))
@@ -265,8 +270,8 @@ def behind_ids(queryset, bands, user, limit: int) -> list[int]:
 
 
 def listed_ids(queryset, bands, user, *, grade: str = "", change: str = "", policy_order=()):
-    """The ids of the indicators a list shows, filtered by grade and year-on-year change as
-    summary.grade_matches and summary.changes decide (as `user` sees them), in the order
+    """The ids of the indicators a list shows, filtered by grade (a band, 「－」 or behind)
+    and year-on-year change (as changes() counts them), as `user` sees them, in the order
     the lists use: basic policy (`policy_order`), the largest fall first for "worse",
     then plan order. A queryset of ids, for a Paginator."""
     rows = _with_ranks(queryset, bands, user)

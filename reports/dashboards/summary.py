@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from kpis import achievement
-from kpis.models import EntryStatus, IndicatorKind
+from kpis.models import EntryStatus
 from kpis.permissions import can_view_value
 from reports.dashboards.selectors import DepartmentRow, IndicatorRow, ValueRow
 
@@ -152,14 +152,6 @@ def median_rate(graded) -> Decimal | None:
     return Decimal(statistics.median(rates)).quantize(Decimal("0.1")) if rates else None
 
 
-def by_kind(graded, bands) -> list[tuple[str, str, dict[str, int]]]:
-    """(kind, label, distribution) for each kind present, in IndicatorKind order."""
-    groups = {kind: [] for kind in IndicatorKind.values}
-    for g in graded:
-        groups.setdefault(g.row.kind, []).append(g)
-    return [(kind, IndicatorKind(kind).label, distribution(items, bands)) for kind, items in groups.items() if items]
-
-
 @dataclass
 class Rollup:
     """One basic policy (or measure) for a fiscal year."""
@@ -193,17 +185,6 @@ def rollup(key, graded, bands) -> Rollup:
     )
 
 
-def rollups(keys, graded, bands, key_of) -> dict:
-    """A Rollup per key (e.g. basic policy id) in the order given; rows whose key is
-    not listed are left out."""
-    groups = {key: [] for key in keys}
-    for g in graded:
-        group = groups.get(key_of(g.row))
-        if group is not None:
-            group.append(g)
-    return {key: rollup(key, items, bands) for key, items in groups.items()}
-
-
 @dataclass
 class TrackerRow:
     department: DepartmentRow | None
@@ -232,45 +213,6 @@ class TrackerRow:
         ]
 
 
-def tracker(rows, fiscal_year: int, departments: dict[int, DepartmentRow]) -> list[TrackerRow]:
-    """Entry statuses of `fiscal_year` per responsible department, in department order.
-
-    Statuses say nothing about the figures, so every role sees every department's row.
-    """
-    counts: dict[int | None, Counter] = {}
-    for row in rows:
-        value = row.values.get(fiscal_year)
-        if value is not None:
-            counts.setdefault(row.department_id, Counter())[value.status] += 1
-    order = {pk: i for i, pk in enumerate(departments)}
-    return [
-        TrackerRow(departments.get(pk), dict(c), sum(c.values()))
-        for pk, c in sorted(counts.items(), key=lambda item: order.get(item[0], len(order)))
-    ]
-
-
-@dataclass
-class Changes:
-    worse: list[Graded]
-    better: list[Graded]
-    newly_behind: list[Graded]
-
-
-def changes(graded, bands) -> Changes:
-    """Grade changes from the year before among indicators evaluated in both years, and
-    indicators behind now that were not behind then (including newly evaluated ones)."""
-    rank = {band.grade: i for i, band in enumerate(bands)}
-    worse, better, newly = [], [], []
-    for g in graded:
-        now, before = rank.get(g.grade), rank.get(g.previous)
-        if now is not None and before is not None and now != before:
-            (worse if now > before else better).append(g)
-        if is_behind(g.grade, bands) and not is_behind(g.previous, bands):
-            newly.append(g)
-    worse.sort(key=lambda g: (rank[g.previous] - rank[g.grade], g.row.policy_id or 0))
-    return Changes(worse, better, newly)
-
-
 def matches(row: IndicatorRow, filters, departments: dict[int, DepartmentRow], members=None) -> bool:
     """Whether a row passes the URL filters that do not depend on the grade."""
     if filters.kind and row.kind != filters.kind:
@@ -288,12 +230,6 @@ def matches(row: IndicatorRow, filters, departments: dict[int, DepartmentRow], m
         if not (row.policy_id in policies or row.measure_id in measures or row.project_id in projects):
             return False
     return True
-
-
-def grade_matches(g: Graded, grade: str, bands) -> bool:
-    if not grade:
-        return True
-    return is_behind(g.grade, bands) if grade == BEHIND else g.grade == grade
 
 
 # --- one indicator -----------------------------------------------------------------------

@@ -15,6 +15,7 @@ from plans.models import User
 from reports.dashboards import aggregates, summary
 from reports.dashboards.pages import CHANGES_SHOWN, Dashboard
 from tests.factories import grow
+from tests.reports.dashboards import row_summary
 
 ROLES = ("alice", "bob", "carol", "dave", "erin", "frank")
 
@@ -41,12 +42,12 @@ def _filters(strategy):
 def _python(d, fy):
     graded = d.graded(d.rows([fy, fy - 1]))
     policies = [p.pk for p in d.policies] + [None]
-    changes = summary.changes(graded, d.bands)
+    changes = row_summary.changes(graded, d.bands)
     return {
-        "distribution": summary.distribution(graded, d.bands), "kinds": summary.by_kind(graded, d.bands),
+        "distribution": summary.distribution(graded, d.bands), "kinds": row_summary.by_kind(graded, d.bands),
         "hidden": sum(g.hidden for g in graded), "total": len(graded),
-        "policies": summary.rollups(policies, graded, d.bands, lambda r: r.policy_id),
-        "tracker": summary.tracker(d.rows([fy]), fy, d.departments),
+        "policies": row_summary.rollups(policies, graded, d.bands, lambda r: r.policy_id),
+        "tracker": row_summary.tracker(d.rows([fy]), fy, d.departments),
         "changes": (len(changes.worse), len(changes.better), len(changes.newly_behind)),
         "falls": [g.row.id for g in changes.worse[:CHANGES_SHOWN]],
     }
@@ -91,7 +92,7 @@ def test_policy_page_counts_equal_the_row_by_row_summary(mixed):
             indicators = d.indicators(where=Q(policy_key=policy.pk))
             groups = aggregates.grade_groups(indicators, d.bands, user, key="measure_key")
             measures = list(policy.measures.values_list("pk", flat=True))
-            expected = summary.rollups(measures, graded, d.bands, lambda r: r.measure_id)
+            expected = row_summary.rollups(measures, graded, d.bands, lambda r: r.measure_id)
             medians = aggregates.medians(indicators, user, key="measure_key")
             assert aggregates.rollups(groups, measures, d.departments, medians) == expected
             whole = aggregates.rollup(groups, policy.pk, d.departments,
@@ -104,9 +105,9 @@ def test_policy_page_counts_equal_the_row_by_row_summary(mixed):
 def _python_list(d, fy, grade, change):
     """The indicator list as it was made row by row before the database did it."""
     graded = d.graded(d.rows([fy, fy - 1]))
-    graded = [g for g in graded if summary.grade_matches(g, grade, d.bands)]
+    graded = [g for g in graded if row_summary.grade_matches(g, grade, d.bands)]
     if change:
-        graded = getattr(summary.changes(graded, d.bands), change)
+        graded = getattr(row_summary.changes(graded, d.bands), change)
     order = {p.pk: i for i, p in enumerate(d.policies)}
     graded.sort(key=lambda g: order.get(g.row.policy_id, len(order)))
     return [g.row.id for g in graded]
@@ -140,5 +141,5 @@ def test_department_figures_include_its_divisions(mixed):
         median = aggregates.medians(indicators, user, key=None).get(None)
         rollup = aggregates.rollup(groups, department_id, d.departments, median)
         assert rollup == summary.rollup(department_id, graded, d.bands)
-        assert aggregates.tracker(groups, d.departments) == summary.tracker(d.rows([2023], where=where), 2023,
+        assert aggregates.tracker(groups, d.departments) == row_summary.tracker(d.rows([2023], where=where), 2023,
                                                                              d.departments)

@@ -11,6 +11,7 @@ from kpis.models import EntryStatus
 from plans.models import Role
 from reports.dashboards import filters, summary
 from reports.dashboards.selectors import DepartmentRow, IndicatorRow, ValueRow
+from tests.reports.dashboards import row_summary
 
 BANDS = achievement.DEFAULT_BANDS
 TOURISM, FARMING = 1, 2
@@ -93,14 +94,14 @@ def test_rollup_for_a_viewer_leaves_out_what_they_may_not_see(rows):
 def test_rollups_group_by_key_and_keep_the_order_given(rows):
     rows[0].policy_id = 20
     graded = summary.grade_rows(rows, 2023, BANDS, user(Role.DX_OFFICE))
-    result = summary.rollups([20, 10, 30], graded, BANDS, lambda r: r.policy_id)
+    result = row_summary.rollups([20, 10, 30], graded, BANDS, lambda r: r.policy_id)
     assert list(result) == [20, 10, 30]
     assert (result[20].total, result[10].total, result[30].total) == (1, 4, 0)
 
 
 def test_changes_since_last_year(rows):
     graded = summary.grade_rows(rows, 2023, BANDS, user(Role.DX_OFFICE), previous_year=2022)
-    changes = summary.changes(graded, BANDS)
+    changes = row_summary.changes(graded, BANDS)
     assert [g.row.id for g in changes.worse] == [3]
     assert [g.row.id for g in changes.better] == [1]
     # 3 fell from A; 2 had no value last year and is behind now
@@ -108,7 +109,7 @@ def test_changes_since_last_year(rows):
 
 
 def test_tracker_counts_statuses_per_department_in_department_order(rows):
-    tracker = summary.tracker(rows, 2023, DEPARTMENTS)
+    tracker = row_summary.tracker(rows, 2023, DEPARTMENTS)
     assert [t.department.name for t in tracker] == ["観光商工部", "農林水産部"]
     tourism, farming = tracker
     assert tourism.counts == {EntryStatus.APPROVED: 1, EntryStatus.SUBMITTED: 1} and tourism.total == 2
@@ -138,8 +139,8 @@ def test_a_division_matches_its_bureau():
 
 def test_grade_filter_behind_means_evaluated_and_below_the_top_band(rows):
     graded = summary.grade_rows(rows, 2023, BANDS, user(Role.DX_OFFICE))
-    assert [g.row.id for g in graded if summary.grade_matches(g, summary.BEHIND, BANDS)] == [2, 3]
-    assert [g.row.id for g in graded if summary.grade_matches(g, "－", BANDS)] == [4, 5]
+    assert [g.row.id for g in graded if row_summary.grade_matches(g, summary.BEHIND, BANDS)] == [2, 3]
+    assert [g.row.id for g in graded if row_summary.grade_matches(g, "－", BANDS)] == [4, 5]
 
 
 # --- projection and final target -------------------------------------------------------------
