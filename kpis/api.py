@@ -15,7 +15,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
 
-from kpis import achievement, selectors
+from kpis import achievement, permissions, selectors
 from kpis.models import EntryStatus, Indicator, IndicatorKind, ValueState, YearlyValue
 from kpis.permissions import can_view_value
 from plans.api import DepartmentFilter, id_filter, strategy_filter
@@ -196,7 +196,7 @@ class YearlyValueFilterSet(django_filters.FilterSet):
 
     def filter_actual_state(self, queryset, name, value):
         # Filtering on a hidden actual would reveal it.
-        return queryset.filter(selectors.actual_visible_q(self.request.user), actual_state=value)
+        return queryset.filter(permissions.actual_visible_q(self.request.user), actual_state=value)
 
 
 class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):

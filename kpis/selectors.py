@@ -3,8 +3,7 @@ prefetch_related so a list costs a fixed number of queries whatever its length."
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from kpis.models import EntryStatus, Indicator, TargetRevision, YearlyValue
-from plans.models import Role
+from kpis.models import Indicator, TargetRevision, YearlyValue
 
 
 def indicator_list() -> QuerySet[Indicator]:
@@ -42,32 +41,3 @@ def under_basic_policy(basic_policy_id: int, prefix: str = "") -> Q:
 def under_measure(measure_id: int, prefix: str = "") -> Q:
     """Indicators attached to a measure or to a project under it."""
     return Q(**{f"{prefix}measure_id": measure_id}) | Q(**{f"{prefix}project__measure_id": measure_id})
-
-
-def actual_visible_q(user, prefix: str = "", *, department: str | None = None) -> Q:
-    """The yearly values whose actual and comment `user` may see, as a filter.
-
-    The SQL twin of kpis.permissions.can_view_value (tests check they agree row by row),
-    for filters that would otherwise reveal hidden actuals. `department` is the path of
-    the responsible department's id when the query starts from the indicator.
-    """
-    scope = visibility_scope(user)
-    if scope == ("all",):
-        return Q()
-    visible = Q(**{f"{prefix}status": EntryStatus.APPROVED})
-    if scope[0] == "department":
-        visible |= Q(**{department or f"{prefix}indicator__responsible_department_id": scope[1]})
-    return visible
-
-
-def visibility_scope(user) -> tuple:
-    """Which actuals a user sees, as a key: ("all",), ("approved",) or ("department", id)
-    (approved ones and their own department's). Users with the same scope see the same
-    figures, so aggregates can be shared between them (reports.dashboards.cache)."""
-    role = getattr(user, "role", None)
-    if role in (Role.DX_OFFICE, Role.ADMIN):
-        return ("all",)
-    department_id = getattr(user, "department_id", None)
-    if role in (Role.STAFF, Role.MANAGER) and department_id is not None:
-        return ("department", department_id)
-    return ("approved",)

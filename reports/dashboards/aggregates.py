@@ -10,7 +10,7 @@ those of grading each row as summary.grade_rows does; tests compare every figure
 row-by-row reference (tests/reports/dashboards/row_summary.py) on real plans.
 
 Medians and the year-on-year lists need visibility inside the query; they use
-kpis.selectors.actual_visible_q, the SQL twin of the permission rule.
+kpis.permissions.actual_visible_q, the SQL twin of the permission rule.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from django.db.models.functions import Coalesce, RowNumber
 
 from kpis.achievement import NOT_EVALUABLE
 from kpis.models import Indicator, IndicatorKind
-from kpis.selectors import actual_visible_q
+from kpis.permissions import actual_visible, actual_visible_q
 from reports.dashboards import summary
 
 POLICY_KEY = Coalesce("basic_policy_id", "measure__basic_policy_id", "project__basic_policy_id")
@@ -77,7 +77,7 @@ class Groups:
     def visible(self, status, department_id) -> bool:
         key = (status, department_id)
         if key not in self._visible:
-            self._visible[key] = status is not None and summary.value_visible(self.user, status, department_id)
+            self._visible[key] = status is not None and actual_visible(self.user, status=status, department_id=department_id)
         return self._visible[key]
 
     def seen(self) -> list[tuple]:

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from kpis import achievement
+from kpis import achievement, permissions
 from kpis import selectors as kpi_selectors
 from kpis.models import stored_value
 from plans import fiscal_years
@@ -173,7 +173,7 @@ class Dashboard:
         parts = (self.strategy.pk, fiscal_year or self.fiscal_year, tuple(self.bands),
                  f.kind, f.leading, f.policy, f.department, f.category, extra)
         if per_user:
-            parts += (kpi_selectors.visibility_scope(self.user),)
+            parts += (permissions.visibility_scope(self.user),)
         return dashboard_cache.remember(name, parts, compute)
 
     def grade_groups(self, indicators, key: str, *, fiscal_year=None, extra: tuple = ()) -> aggregates.Groups:

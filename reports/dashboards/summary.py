@@ -15,37 +15,15 @@ from decimal import Decimal
 
 from kpis import achievement
 from kpis.models import EntryStatus
-from kpis.permissions import can_view_value
+from kpis.permissions import actual_visible
 from reports.dashboards.selectors import DepartmentRow, IndicatorRow, ValueRow
 
 NOT_EVALUABLE = achievement.NOT_EVALUABLE
 BEHIND = "behind"  # filter value: evaluated and below the top band
 
 
-class _Probe:
-    """The two attributes kpis.permissions reads from a YearlyValue."""
-
-    __slots__ = ("status", "indicator")
-
-    def __init__(self, status, department_id):
-        self.status = status
-        self.indicator = _IndicatorProbe(department_id)
-
-
-class _IndicatorProbe:
-    __slots__ = ("responsible_department_id",)
-
-    def __init__(self, department_id):
-        self.responsible_department_id = department_id
-
-
 def can_see(user, row: IndicatorRow, value: ValueRow | None) -> bool:
-    return value is not None and value_visible(user, value.status, row.department_id)
-
-
-def value_visible(user, status: str, department_id: int | None) -> bool:
-    """can_view_value for a value known only by its status and its indicator's department."""
-    return can_view_value(user, _Probe(status, department_id))
+    return value is not None and actual_visible(user, status=value.status, department_id=row.department_id)
 
 
 class _Visibility:

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework.test import APIClient
 
-from kpis import permissions, selectors, workflow
+from kpis import permissions, workflow
 from kpis.models import (
     EntryRound,
     EntryRoundEvent,
@@ -270,7 +270,7 @@ def test_the_sql_visibility_filter_agrees_with_the_rule_row_by_row(users, sasebo
     for user in users.values():
         by_rule = {value.pk for value in rows if permissions.can_view_value(user, value)}
         by_sql = set(YearlyValue.objects.filter(pk__in=[v.pk for v in rows])
-                     .filter(selectors.actual_visible_q(user)).values_list("pk", flat=True))
+                     .filter(permissions.actual_visible_q(user)).values_list("pk", flat=True))
         assert by_sql == by_rule, user.username
         assert 0 < len(by_rule) <= len(rows)
 
