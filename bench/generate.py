@@ -46,7 +46,6 @@ if __name__ == "__main__":  # set up Django before the model imports below
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from kpis import achievement
 from kpis.models import (
     EntryRound,
     EntryStatus,
@@ -56,6 +55,7 @@ from kpis.models import (
     YearlyValue,
     value_places,
 )
+from plans import achievement
 from plans.models import (
     BasicPolicy,
     Category,

@@ -56,8 +56,8 @@ from django.core.management import call_command  # noqa: E402
 from django.db import transaction  # noqa: E402
 from django.test import override_settings  # noqa: E402
 
-from plans.imports.services import plan_import_apply, plan_import_preview  # noqa: E402
-from tests.plans.imports.import_builders import read_csv, sasebo_project_list, save  # noqa: E402
+from imports.services import plan_import_apply, plan_import_preview  # noqa: E402
+from tests.imports.import_builders import read_csv, sasebo_project_list, save  # noqa: E402
 
 CITY = {"municipality_code": "bench", "municipality_name": "ベンチ市", "title": "ベンチ計画"}
 

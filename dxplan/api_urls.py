@@ -4,7 +4,8 @@ from rest_framework.routers import DefaultRouter
 
 from kpis.api import IndicatorViewSet
 from kpis.api_entry import EntryRoundViewSet, YearlyValueEntryViewSet
-from plans.api import BasicPolicyViewSet, DepartmentViewSet, MeasureViewSet, StepViewSet, StrategyViewSet
+from kpis.api_plan import StrategyViewSet
+from plans.api import BasicPolicyViewSet, DepartmentViewSet, MeasureViewSet, StepViewSet
 from projects.api import ProjectViewSet
 from reports.dashboards.api import DashboardViewSet
 

@@ -10,8 +10,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dxplan.settings")
 app = Celery("dxplan")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
-# Task modules outside an app's top level.
-app.autodiscover_tasks(["plans.imports"])
 
 # Periodic jobs (run by `celery -A dxplan beat`). Each task is idempotent per day
 # or per job, so a beat restart or a duplicate delivery sends nothing twice.

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "plans",
     "kpis",
     "projects",
+    "imports",
     "reports",
 ]
 
@@ -174,7 +175,7 @@ CACHES = {
 }
 DXPLAN_DASHBOARD_CACHE = env_bool("DXPLAN_DASHBOARD_CACHE", CACHE_URL is not None)
 
-# Excel import limits (plans.imports): refuse larger workbooks before reading them.
+# Excel import limits (imports): refuse larger workbooks before reading them.
 DXPLAN_IMPORT_MAX_BYTES = env_int("DXPLAN_IMPORT_MAX_BYTES", 20 * 1024 * 1024, minimum=1)
 DXPLAN_IMPORT_MAX_ROWS = env_int("DXPLAN_IMPORT_MAX_ROWS", 100_000, minimum=1)
 

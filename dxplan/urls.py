@@ -4,7 +4,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from plans import views as plan_views
+from kpis.views import plan as plan_views
 
 admin.site.site_header = _("dxplan administration")
 admin.site.site_title = _("dxplan")
@@ -17,7 +17,7 @@ urlpatterns = [
     path("entry/", include("kpis.urls")),
     path("dashboards/", include("reports.dashboards.urls")),
     path("reports/", include("reports.urls")),
-    path("imports/", include("plans.imports.urls")),
+    path("imports/", include("imports.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -1,7 +1,7 @@
 """Admin of indicators, yearly values and target revisions, and the records of the entry round.
 
 Values are typed as the plans print them (30.0, －, …, 実施済) and parsed by
-kpis.achievement. A planned value that is set can only change through
+plans.achievement. A planned value that is set can only change through
 `yearly_value_revise_plan`, with a reason, so no revision goes unrecorded.
 
 Entry rounds, their events, review events and reminder logs are shown read-only:
@@ -18,7 +18,6 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from kpis import achievement
 from kpis.models import (
     EntryRound,
     EntryRoundEvent,
@@ -31,6 +30,7 @@ from kpis.models import (
     value_places,
 )
 from kpis.services import yearly_value_revise_plan
+from plans import achievement
 from plans.admin import DepartmentListFilter, LabelledChoicesMixin, fiscal_year_filter
 from plans.templatetags.dxplan import fiscal_year as fiscal_year_label
 

@@ -15,9 +15,10 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
 
-from kpis import achievement, permissions, selectors
+from kpis import permissions, selectors
 from kpis.models import EntryStatus, Indicator, IndicatorKind, ValueState, YearlyValue
 from kpis.permissions import can_view_value
+from plans import achievement
 from plans.api import DepartmentFilter, id_filter, strategy_filter
 
 

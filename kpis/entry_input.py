@@ -10,7 +10,7 @@ Plain Python, no Django.
 import unicodedata
 from decimal import Decimal
 
-from kpis.achievement import EMPTY, NOT_APPLICABLE, NOT_SET, NUMBER, TEXT, Value
+from plans.achievement import EMPTY, NOT_APPLICABLE, NOT_SET, NUMBER, TEXT, Value
 
 
 class EntryInputError(ValueError):

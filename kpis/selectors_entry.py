@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 
-from kpis import achievement, permissions
+from kpis import permissions
 from kpis.models import (
     EntryRound,
     EntryStatus,
@@ -23,7 +23,7 @@ from kpis.models import (
     YearlyValue,
     stored_value,
 )
-from plans import fiscal_years
+from plans import achievement, fiscal_years
 from plans.models import Department, Role, Strategy
 
 # How many earlier fiscal years the entry grid shows beside the year being entered.

@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from kpis import achievement
 from kpis.models import Indicator, TargetRevision, YearlyValue, value_places
+from plans import achievement
 
 
 def _columns(prefix: str, value: achievement.Value) -> dict:

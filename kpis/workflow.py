@@ -9,7 +9,7 @@ someone else saved in between, the save is refused with their value
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,6 +19,8 @@ from kpis.models import (
     EntryRound,
     EntryRoundEvent,
     EntryStatus,
+    Indicator,
+    IndicatorKind,
     ReviewAction,
     ReviewEvent,
     ReviewStage,
@@ -257,21 +259,18 @@ def entry_round_save(*, user, strategy, fiscal_year: int, opens_at, deadline, re
         strategy=strategy, fiscal_year=fiscal_year,
         defaults={"opens_at": opens_at, "deadline": deadline, "reminder_days": sorted(set(days), reverse=True)},
     )
-    _ensure_entry_rows(strategy, fiscal_year)
+    entry_rows_ensure(strategy=strategy, fiscal_year=fiscal_year)
     return entry_round
 
 
-def _ensure_entry_rows(strategy, fiscal_year: int) -> int:
+@transaction.atomic
+def entry_rows_ensure(*, strategy, fiscal_year: int) -> int:
     """Create the 未入力 rows departments must fill for the year.
 
     Every KPI and outcome indicator is reported each year; an activity indicator
     only in a year its project has a plan for (an empty plan means the project
-    does not run then). Existing rows are left as they are.
+    does not run then). Existing rows are left as they are. Returns how many were created.
     """
-    from django.db.models import Q
-
-    from kpis.models import Indicator, IndicatorKind
-
     has_row = YearlyValue.objects.filter(indicator=OuterRef("pk"), fiscal_year=fiscal_year)
     missing = Indicator.objects.filter(strategy=strategy).filter(~Exists(has_row)).filter(
         ~Q(kind=IndicatorKind.ACTIVITY)

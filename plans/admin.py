@@ -24,7 +24,6 @@ from plans.models import (
     User,
 )
 from plans.templatetags.dxplan import fiscal_year as fiscal_year_label
-from projects.models import Project
 
 # --- shared pieces, also used by projects.admin and kpis.admin ------------------------------
 
@@ -242,20 +241,6 @@ class StepInline(admin.TabularInline):
     show_change_link = True
 
 
-class ProjectCompactInline(admin.TabularInline):
-    """Projects of a measure, to read; they are edited on their own page."""
-
-    model = Project
-    fields = ("order", "code", "name", "leading", "lifecycle")
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-    show_change_link = True
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Measure)
 class MeasureAdmin(LabelledChoicesMixin, admin.ModelAdmin):
     list_display = ("code", "title", "basic_policy", "strategy", "lead_department")
@@ -264,7 +249,7 @@ class MeasureAdmin(LabelledChoicesMixin, admin.ModelAdmin):
     list_filter = ("basic_policy__strategy", ("lead_department", DepartmentListFilter))
     search_fields = ("code", "title", "alt_title", "basic_policy__code", "basic_policy__title")
     autocomplete_fields = ("basic_policy", "lead_department", "co_departments", "categories")
-    inlines = (StepInline, ProjectCompactInline, NarrativeInline)
+    inlines = (StepInline, NarrativeInline)  # projects.admin adds the measure's projects
     fieldsets = (
         (None, {"fields": ("basic_policy", "code", "order", "title", "alt_title", "description")}),
         (_("Responsibility"), {"fields": ("lead_department", "co_departments", "categories")}),
@@ -318,4 +303,3 @@ class NarrativeAdmin(admin.ModelAdmin):
     @admin.display(description=_("belongs to"))
     def owner(self, obj):
         return obj.basic_policy or obj.measure or obj.project
-from plans.imports import admin as imports_admin  # noqa: E402,F401  (registers ImportRun)

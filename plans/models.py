@@ -13,8 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from kpis import achievement
-from plans import fiscal_years
+from plans import achievement, fiscal_years
 
 
 class Municipality(models.Model):
@@ -384,6 +383,3 @@ class Narrative(models.Model):
 
     def __str__(self):
         return f"{fiscal_years.era_label(self.fiscal_year)} {self.get_kind_display()}"
-
-
-from plans.imports.models import ImportRun  # noqa: E402,F401

@@ -4,7 +4,8 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from plans.admin import DepartmentListFilter, LabelledChoicesMixin, NarrativeInline, fiscal_year_filter
+from plans.admin import DepartmentListFilter, LabelledChoicesMixin, MeasureAdmin, NarrativeInline, fiscal_year_filter
+from plans.models import Measure
 from projects.models import Project, ProjectYear
 
 
@@ -53,3 +54,27 @@ class ProjectYearAdmin(admin.ModelAdmin):
     list_filter = (fiscal_year_filter(), "phase", "is_start", "project__strategy")
     search_fields = ("project__code", "project__name")
     autocomplete_fields = ("project",)
+
+
+class ProjectCompactInline(admin.TabularInline):
+    """Projects of a measure, to read; they are edited on their own page."""
+
+    model = Project
+    fields = ("order", "code", "name", "leading", "lifecycle")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+# A measure's page lists its projects; plans.admin registers it without them because
+# plans sits below projects.
+admin.site.unregister(Measure)
+
+
+@admin.register(Measure)
+class MeasureWithProjectsAdmin(MeasureAdmin):
+    inlines = (*MeasureAdmin.inlines[:1], ProjectCompactInline, *MeasureAdmin.inlines[1:])

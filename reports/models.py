@@ -13,6 +13,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from plans.fiscal_years import era_label
 from plans.models import BasicPolicy, Department, Strategy
 
 
@@ -84,8 +85,6 @@ class ReportJob(models.Model):
         indexes = [models.Index(fields=["status", "started_at"], name="report_job_status_started")]
 
     def __str__(self):
-        from plans.fiscal_years import era_label
-
         return f"{self.strategy} {era_label(self.fiscal_year)} {self.get_kind_display()}"
 
     @property

@@ -18,9 +18,8 @@ from django.db.models import F, Max, Min, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from kpis import achievement
 from kpis.models import Indicator, YearlyValue, stored_value
-from plans import fiscal_years
+from plans import achievement, fiscal_years
 from plans.models import BasicPolicy, CategoryVocabulary, Department, Measure, Narrative, NarrativeKind, Step, StepYear
 from projects.models import PHASE_MARKS, Project, ProjectYear
 from reports.models import ReportJob

@@ -8,8 +8,8 @@ every state (number, －, …, text, empty) so serializers and admin columns see
 from decimal import Decimal
 from itertools import cycle, islice
 
-from kpis import achievement
 from kpis.models import Indicator, IndicatorKind, TargetRevision, YearlyValue, value_places
+from plans import achievement
 from plans.models import (
     BasicPolicy,
     Category,

@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from imports.models import ImportRun
 from kpis.models import (
     EntryRound,
     EntryRoundEvent,
@@ -20,7 +21,6 @@ from kpis.models import (
     YearlyValue,
 )
 from kpis.services import yearly_value_revise_plan
-from plans.imports.models import ImportRun
 from plans.models import Step, StepStatus, StepYear
 from tests.factories import grow
 

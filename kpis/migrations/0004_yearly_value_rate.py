@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django.db import migrations, models
 
-from kpis import achievement
+from plans import achievement
 
 
 def _value(state, number, places, text):

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kpis.models.indicators import EntryStatus, YearlyValue
+from plans.fiscal_years import era_label
 from plans.models import Department, Strategy
 
 __all__ = ["EntryRound", "EntryRoundEvent", "ReminderLog", "ReviewAction", "ReviewEvent", "ReviewStage"]
@@ -49,8 +50,6 @@ class EntryRound(models.Model):
         ]
 
     def __str__(self):
-        from plans.fiscal_years import era_label
-
         return f"{self.strategy} {era_label(self.fiscal_year)}"
 
     @property

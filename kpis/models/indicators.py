@@ -1,7 +1,7 @@
 """Indicators, their values per fiscal year, and target revisions.
 
 A yearly value has a planned and an actual side. Each side is in one of five
-states (kpis.achievement): a number, 「－」 not applicable, 「…」 not yet set,
+states (plans.achievement): a number, 「－」 not applicable, 「…」 not yet set,
 verbatim text (Sasebo prints 実施済 in value cells), or empty. 「－」 and 「…」 are
 never stored as NULL or zero, so they survive every round trip.
 """
@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from kpis import achievement
+from plans import achievement
 from plans.models import BasicPolicy, Department, Measure, Strategy
 
 

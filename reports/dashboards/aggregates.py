@@ -23,9 +23,9 @@ from decimal import Decimal
 from django.db.models import Case, CharField, Count, F, FilteredRelation, IntegerField, Q, Value, When, Window
 from django.db.models.functions import Coalesce, RowNumber
 
-from kpis.achievement import NOT_EVALUABLE
 from kpis.models import Indicator, IndicatorKind
 from kpis.permissions import actual_visible, actual_visible_q
+from plans.achievement import NOT_EVALUABLE
 from reports.dashboards import summary
 
 POLICY_KEY = Coalesce("basic_policy_id", "measure__basic_policy_id", "project__basic_policy_id")
@@ -44,7 +44,7 @@ def indicators(strategy, fiscal_year: int, *, previous: bool = False):
 
 
 def grade_case(bands, rate: str) -> Case:
-    """kpis.achievement.grade in SQL: the first band whose minimum the rate reaches."""
+    """plans.achievement.grade in SQL: the first band whose minimum the rate reaches."""
     return Case(
         When(**{f"{rate}__isnull": True}, then=Value(NOT_EVALUABLE)),
         *(When(**{f"{rate}__gte": band.min_rate}, then=Value(band.grade)) for band in bands

@@ -13,8 +13,8 @@ from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from kpis import selectors_plan as plan_selectors
 from plans import fiscal_years
-from plans import selectors as plan_selectors
 from reports.dashboards import pages
 
 FILTER_PARAMETERS = [

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from kpis.achievement import NOT_EVALUABLE, Value
+from plans.achievement import NOT_EVALUABLE, Value
 
 GRADE_COLOURS = ("#0072B2", "#E69F00", "#CC79A7", "#009E73", "#D55E00", "#56B4E9")
 NOT_EVALUABLE_COLOUR = "#8C8C8C"

@@ -14,9 +14,9 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kpis.achievement import NOT_EVALUABLE
 from kpis.models import IndicatorKind
 from plans import fiscal_years
+from plans.achievement import NOT_EVALUABLE
 from projects.models import Phase
 from reports.dashboards.summary import BEHIND
 

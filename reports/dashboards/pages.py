@@ -19,10 +19,10 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from kpis import achievement, permissions
+from kpis import permissions
 from kpis import selectors as kpi_selectors
 from kpis.models import stored_value
-from plans import fiscal_years
+from plans import achievement, fiscal_years
 from plans.api import department_q
 from plans.models import Measure, StepStatus, Strategy
 from projects.models import PHASE_MARKS, Phase, Project, ProjectYear

@@ -14,8 +14,8 @@ from decimal import Decimal
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404
 
-from kpis import achievement
-from kpis.models import EntryRound, Indicator, IndicatorKind, TargetRevision, YearlyValue, stored_value
+from kpis.models import EntryRound, Indicator, IndicatorKind, ReviewEvent, TargetRevision, YearlyValue, stored_value
+from plans import achievement
 from plans.models import BasicPolicy, Category, Department, Measure, Narrative, Step, StepYear, Strategy
 from projects.models import Project, ProjectYear
 
@@ -274,8 +274,6 @@ def attach_owners(rows) -> None:
 def indicator_detail(indicator_id: int, strategy: Strategy) -> Indicator | None:
     """One indicator with everything its page shows (4 queries: indicator with its owners
     and department, values, target revisions, review events)."""
-    from kpis.models import ReviewEvent
-
     revisions = TargetRevision.objects.select_related("revised_by").order_by("revised_at", "pk")
     events = ReviewEvent.objects.select_related("user").order_by("created_at", "pk")
     values = YearlyValue.objects.order_by("fiscal_year").prefetch_related(

@@ -13,9 +13,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from kpis import achievement
 from kpis.models import EntryStatus
 from kpis.permissions import actual_visible
+from plans import achievement
 from reports.dashboards.selectors import DepartmentRow, IndicatorRow, ValueRow
 
 NOT_EVALUABLE = achievement.NOT_EVALUABLE

@@ -4,7 +4,7 @@ figures is decided row by row in reports.dashboards.summary (kpis.permissions)."
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from plans import selectors as plan_selectors
+from kpis import selectors_plan as plan_selectors
 from reports.dashboards import pages
 
 TEMPLATES = "reports/dashboards/"

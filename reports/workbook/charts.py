@@ -17,7 +17,7 @@ from openpyxl.chart import BarChart, LineChart, Reference, Series
 from openpyxl.chart._chart import ChartBase
 from openpyxl.xml.functions import tostring
 
-from kpis.achievement import Value
+from plans.achievement import Value
 from plans.fiscal_years import short_label
 from reports.workbook import labels
 from reports.workbook.cells import SheetWriter, Styler, clean

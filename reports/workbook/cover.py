@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kpis.achievement import NOT_EVALUABLE
+from plans.achievement import NOT_EVALUABLE
 from plans.fiscal_years import era_label
 from reports.workbook import labels
 from reports.workbook.cells import SheetWriter

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 
 from openpyxl import Workbook
 
-from kpis.achievement import grade_distribution
+from plans.achievement import grade_distribution
 from reports.workbook import labels
 from reports.workbook.cells import Styler, save
 from reports.workbook.charts import ChartData

@@ -1,6 +1,6 @@
 """The plain rows the workbook builders take: no Django, no database.
 
-Values are `kpis.achievement.Value` (a number with the decimals as entered, 「－」,
+Values are `plans.achievement.Value` (a number with the decimals as entered, 「－」,
 「…」, text or empty); every tuple of values has one item per `ReportMeta.fiscal_years`.
 """
 
@@ -10,7 +10,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from kpis.achievement import GradeBand, Value
+from plans.achievement import GradeBand, Value
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ import pytest
 from django.db.models import Q
 from django.utils import timezone, translation
 
-from kpis import achievement, selectors_entry, workflow
+from kpis import selectors_entry, workflow
 from kpis.models import (
     Direction,
     EntryRound,
@@ -24,6 +24,7 @@ from kpis.models import (
     ReviewStage,
     YearlyValue,
 )
+from plans import achievement
 from plans.models import Department, Role, User
 from tests import factories
 

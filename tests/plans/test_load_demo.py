@@ -11,10 +11,10 @@ from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
 
+from imports.demo import load_demo
+from imports.demo.common import FIXTURES, UNCERTAIN
+from imports.demo.users import DEMO_PASSWORD
 from kpis.models import Indicator, IndicatorKind, ValueState, YearlyValue
-from plans.demo import load_demo
-from plans.demo.common import FIXTURES, UNCERTAIN
-from plans.demo.users import DEMO_PASSWORD
 from plans.models import BasicPolicy, Department, Measure, Role, Step, Strategy, User
 from projects.models import Project
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from kpis.achievement import DEFAULT_BANDS, Value
+from plans.achievement import DEFAULT_BANDS, Value
 from reports.workbook import HEADINGS, STRATEGY_KEYS, build_data_csv, build_data_xlsx, build_report
 from reports.workbook.cells import csv_safe, is_risky, text_lines
 from reports.workbook.report import sheet_title

@@ -6,7 +6,7 @@ from decimal import Decimal
 import plotly.graph_objects as go
 import pytest
 
-from kpis.achievement import Value
+from plans.achievement import Value
 from reports.dashboards import figures
 
 D = Decimal

@@ -9,7 +9,7 @@ from tests.factories import grow
 
 
 def test_rates_and_grades_equal_the_models_for_every_demo_value(db):
-    """The dashboards call kpis.achievement with the arguments YearlyValue.achievement_rate() uses."""
+    """The dashboards call plans.achievement with the arguments YearlyValue.achievement_rate() uses."""
     compared = 0
     for strategy in Strategy.objects.all():
         bands = strategy.bands()

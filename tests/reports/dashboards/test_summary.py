@@ -6,8 +6,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from kpis import achievement
 from kpis.models import EntryStatus
+from plans import achievement
 from plans.models import Role
 from reports.dashboards import filters, summary
 from reports.dashboards.selectors import DepartmentRow, IndicatorRow, ValueRow

@@ -1,0 +1,215 @@
+"""dxplan's own data export read back (docs/data-export.md): sheets 計画 and データ.
+
+Rows of one indicator (one per fiscal year) are read together into one record; the
+project, measure and basic policy columns repeat on every row and must agree. Columns the
+contract marks as computed or informative (fiscal_year_label, achievement_rate, grade,
+updated_at, updated_by) are ignored. Text cells the exporter escaped against formula
+injection (a leading apostrophe before = + - @, tab or CR) are unescaped.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from decimal import Decimal
+
+from imports import values
+from imports.cells import RowReader, is_blank_row
+from imports.headers import Column, Header, Spec
+from imports.problems import Problem, Problems
+from imports.records import IndicatorRecord, Item, NodeRef, ProjectRecord, StepRef, StrategyRecord, ValueRecord
+from kpis.models import Direction, EntryStatus, IndicatorKind
+from plans import achievement
+
+STRATEGY_SHEET, DATA_SHEET = "計画", "データ"
+STRATEGY_KEYS = (
+    "strategy_code", "municipality_code", "municipality_name", "title", "description", "first_fiscal_year",
+    "last_fiscal_year", "label_basic_policy", "label_measure", "label_step", "label_project", "grade_bands",
+    "manager_review", "dx_review", "as_of",
+)
+HEADINGS = (
+    "basic_policy_code", "basic_policy_title", "measure_code", "measure_title", "step_order", "step_code", "step_title",
+    "project_order", "project_code", "project_name", "project_leading", "project_lead_department", "indicator_code",
+    "indicator_kind", "indicator_order", "indicator_name", "unit", "direction", "tolerance", "cumulative",
+    "baseline_value", "baseline_fiscal_year", "target_value", "target_fiscal_year", "formula", "data_source",
+    "responsible_department", "indicator_note", "fiscal_year", "fiscal_year_label", "planned", "actual", "comment",
+    "value_note", "status", "achievement_rate", "grade", "updated_at", "updated_by",
+)
+SPEC = Spec(key="data_export", ja="dxplan のデータ出力", en="dxplan data export", plain={}, grouped={}, required=(),
+            expected_ja="1行目に " + ", ".join(HEADINGS), expected_en="row 1: " + ", ".join(HEADINGS))
+_ESCAPED = ("=", "+", "-", "@", "\t", "\r")
+
+
+def unescape(raw):
+    if isinstance(raw, str) and len(raw) > 1 and raw[0] == "'" and raw[1] in _ESCAPED:
+        return raw[1:]
+    return raw
+
+
+def text(raw, **kwargs) -> str:
+    return values.read_text(unescape(raw), **kwargs)
+
+
+def is_data_export(book) -> bool:
+    return book.sheet(DATA_SHEET) is not None and book.sheet(STRATEGY_SHEET) is not None
+
+
+def header_of(first_row: list) -> Header | None:
+    found = tuple(values.read_text(cell) for cell in first_row[:len(HEADINGS)])
+    if found != HEADINGS:
+        return None
+    columns = [Column(i, name, name) for i, name in enumerate(HEADINGS)]
+    return Header(SPEC, DATA_SHEET, 1, columns, by_field={c.field: c for c in columns})
+
+
+def _choice(choices):
+    def read(raw):
+        value = text(raw)
+        if value not in choices:
+            raise values.CellError("not_a_choice", f"次のいずれかを入力してください: {', '.join(choices)}",
+                                   f"Enter one of: {', '.join(choices)}")
+        return value
+    return read
+
+
+def _flag(raw) -> bool:
+    return values.read_flag(text(raw))
+
+
+def read_strategy(sheet, problems: Problems) -> StrategyRecord:
+    """The 計画 sheet: key in column A, value in column B."""
+    record, found = StrategyRecord(), {}
+    for number, cells in sheet.rows():
+        key = values.read_text(cells[0]) if cells else ""
+        if key in STRATEGY_KEYS:
+            found[key] = (number, cells[1] if len(cells) > 1 else None)
+    for key, (number, raw) in found.items():
+        try:
+            _strategy_value(record, key, raw)
+        except (values.CellError, ValueError, TypeError, KeyError) as error:
+            ja, en = (error.ja, error.en) if isinstance(error, values.CellError) else ("値が読めません。", str(error))
+            problems.add(Problem("bad_strategy_value", ja, en, sheet=sheet.title, row=number, column="B", heading=key,
+                                 value=values.display(raw)))
+    return record
+
+
+def _strategy_value(record: StrategyRecord, key: str, raw):
+    if key == "strategy_code":
+        record.values["code"] = text(raw)
+    elif key in ("municipality_code", "municipality_name"):
+        setattr(record, key, text(raw))
+    elif key in ("first_fiscal_year", "last_fiscal_year"):
+        record.values[key] = values.read_int(raw)
+    elif key in ("manager_review", "dx_review"):
+        record.values[key] = _flag(raw)
+    elif key == "grade_bands":
+        bands = json.loads(text(raw))
+        achievement.validate_bands(achievement.GradeBand(str(b["grade"]), Decimal(str(b["min_rate"]))) for b in bands)
+        record.values[key] = bands
+    elif key != "as_of":
+        record.values[key] = text(raw)
+
+
+def read(sheet, header: Header, rows: Iterator[tuple[int, list]], problems: Problems) -> Iterator[Item]:
+    current, project_signature, done = None, None, set()
+    for number, cells in rows:
+        if is_blank_row(cells):
+            continue
+        row = RowReader(header, problems, number, cells)
+        code = row.read("indicator_code", text, default="")
+        if not code:
+            row.problem("indicator_code_missing", "indicator_code が空欄です。", "indicator_code is blank.",
+                        column=header.by_field["indicator_code"], raw=None)
+            continue
+        if current is None or code != current.indicator.code:
+            if current is not None:
+                yield current
+                done.add(current.indicator.code)
+            if code in done:
+                row.problem("indicator_rows_apart", f"指標「{code}」の行が連続していません。",
+                            f"The rows of indicator {code!r} are not together.", raw=code)
+            project = _project(row)
+            current, project_signature = Item(project=project, indicator=_indicator(row, code)), (
+                project.signature() if project else None)
+        else:
+            project = _project(row)
+            if (project.signature() if project else None) != project_signature or _indicator(row, code).fields != current.indicator.fields:
+                row.problem("indicator_rows_differ", f"指標「{code}」の行どうしで事業・指標の内容が異なります。",
+                            f"The rows of indicator {code!r} disagree on the project or indicator columns.")
+        _value(row, current.indicator)
+    if current is not None:
+        yield current
+
+
+def _node(row, prefix) -> NodeRef | None:
+    code, title = row.read(f"{prefix}_code", text, default=""), row.read(f"{prefix}_title", text, default="")
+    return NodeRef(code, title) if (code or title) else None
+
+
+def _project(row: RowReader) -> ProjectRecord | None:
+    order = row.read("project_order", lambda raw: values.read_int(unescape(raw)))
+    if order is None:
+        return None
+    step_order = row.read("step_order", lambda raw: values.read_int(unescape(raw)))
+    step = None
+    if step_order is not None:
+        step = StepRef(row.read("step_code", text, default=""), row.read("step_title", text, default=""), step_order)
+    return ProjectRecord(
+        where=row.where, order=order,
+        fields={"code": row.read("project_code", text, default=""), "name": row.read("project_name", text, default=""),
+                "leading": row.read("project_leading", _flag, default=False)},
+        policy=_node(row, "basic_policy"), measure=_node(row, "measure"), step=step,
+        lead_department=row.read("project_lead_department", text, default=""),
+    )
+
+
+def _decimal(raw):
+    return values.read_decimal(unescape(raw))
+
+
+def _indicator(row: RowReader, code: str) -> IndicatorRecord:
+    fields = {
+        "name": row.read("indicator_name", text, default=""),
+        "order": row.read("indicator_order", lambda raw: values.read_int(unescape(raw), blank=0), default=0),
+        "unit": row.read("unit", text, default=""),
+        "direction": row.read("direction", _choice(Direction.values), default=achievement.UP),
+        "tolerance": row.read("tolerance", _decimal, default=(None, 0))[0],
+        "cumulative": row.read("cumulative", _flag, default=False),
+        "formula": row.read("formula", text, default=""),
+        "data_source": row.read("data_source", text, default=""),
+        "note": row.read("indicator_note", text, default=""),
+    }
+    for prefix in ("baseline", "target"):
+        number, places = row.read(f"{prefix}_value", _decimal, default=(None, 0))
+        fields[f"{prefix}_value"], fields[f"{prefix}_places"] = number, places
+        fields[f"{prefix}_fiscal_year"] = row.read(f"{prefix}_fiscal_year", lambda raw: values.read_int(unescape(raw)))
+    project_order = row.read("project_order", lambda raw: values.read_int(unescape(raw)))
+    return IndicatorRecord(
+        where=row.where, code=code, kind=row.read("indicator_kind", _choice(IndicatorKind.values), default=IndicatorKind.KPI),
+        fields=fields, project_order=project_order,
+        policy=None if project_order is not None else _node(row, "basic_policy"),
+        measure=None if project_order is not None else _node(row, "measure"),
+        responsible_department=row.read("responsible_department", text, default=""),
+    )
+
+
+def _value(row: RowReader, indicator: IndicatorRecord):
+    fiscal_year = row.read("fiscal_year", lambda raw: values.read_int(unescape(raw)))
+    if fiscal_year is None:
+        row.problem("fiscal_year_missing", "fiscal_year が空欄です。", "fiscal_year is blank.",
+                    column=row.header.by_field["fiscal_year"], raw=None)
+        return
+    if fiscal_year in indicator.values:
+        row.problem("fiscal_year_twice", f"指標「{indicator.code}」の {fiscal_year} 年度が2行あります。",
+                    f"Indicator {indicator.code!r} has two rows for fiscal year {fiscal_year}.", raw=fiscal_year)
+        return
+    record = ValueRecord(where=row.where)
+    for side in ("planned", "actual"):
+        result = row.read(side, lambda raw: values.read_value(unescape(raw)))
+        if result is not None and result[0].state != achievement.EMPTY:
+            setattr(record, side, result[0])
+    record.comment = row.read("comment", text, default="")
+    record.note = row.read("value_note", text, default="")
+    status = row.read("status", _choice(EntryStatus.values + [""]), default="")
+    record.status = status or None
+    indicator.values[fiscal_year] = record

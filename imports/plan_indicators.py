@@ -1,0 +1,194 @@
+"""The planner's indicators and yearly values (a part of plan.Planner).
+
+Indicators are matched by code, yearly values by indicator and fiscal year. A blank value
+cell keeps the stored value. A changed planned value that was set before is a target
+revision (TargetRevision), as in kpis.services. Every value written carries its stored
+achievement rate (YearlyValue.rate, as YearlyValue.save() computes it); an indicator whose
+direction, baseline or tolerance the import changes has its other values' rates refreshed.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+from functools import lru_cache
+
+from imports.records import IndicatorRecord
+from imports.tables import differs, key_of
+from imports.values import value_columns
+from kpis.models import Indicator, TargetRevision, refresh_rates, stored_value
+from plans import achievement
+
+RATE_INPUTS = frozenset(Indicator.RATE_INPUTS)
+VALUE_STAMP = ("version", "updated_by_id", "updated_at", "rate")  # written with every changed value
+
+
+class IndicatorPlanning:
+    """Mixed into plan.Planner: needs its tables, bookkeeping and write helpers."""
+
+    def _indicators(self, records: list[IndicatorRecord]):
+        fresh = []
+        for record in records:
+            if record.code in self.indicator_codes:
+                self.problem(record, "duplicate_indicator", f"指標コード「{record.code}」が重複しています。",
+                             f"The indicator code {record.code!r} appears twice.", value=record.code)
+                continue
+            self.indicator_codes.add(record.code)
+            fresh.append(record)
+        if not fresh:
+            return
+        indicators, existing, stored_values = self.tables.indicators, {}, {}
+        if self.strategy.pk:
+            existing = {row["code"]: row for row in
+                        indicators.rows(strategy_id=self.strategy.pk, code__in=[r.code for r in fresh])}
+            if existing:
+                for row in self.tables.values.rows(indicator_id__in=[i["id"] for i in existing.values()]):
+                    stored_values[(row["indicator_id"], row["fiscal_year"])] = row
+        creates, updates, plans, stale_rates = [], defaultdict(list), [], []
+        for record in fresh:
+            desired = self._indicator_state(record)
+            if desired is None:
+                continue
+            indicator = existing.get(record.code)
+            label = f"{record.code} {record.fields.get('name', '')}".strip()
+            if indicator is None:
+                indicator = indicators.new(strategy_id=self.strategy.pk, code=record.code, **desired)
+                creates.append(indicator)
+                self.count("indicator", "created", label)
+            else:
+                changed = [name for name, new in desired.items() if differs(indicator[name], new)]
+                for name in changed:
+                    indicator[name] = desired[name]
+                if changed:
+                    updates[tuple(sorted(changed))].append(indicator)
+                    if RATE_INPUTS.intersection(changed):
+                        stale_rates.append(indicator["id"])
+                self.count("indicator", "updated" if changed else "unchanged", label)
+            plans.append((record, indicator))
+        if self.writing:
+            self._write(indicators, creates, updates)
+        self._values(plans, stored_values)
+        if self.writing and stale_rates:
+            refresh_rates(stale_rates)  # the values this file does not restate
+
+    def _indicator_state(self, record: IndicatorRecord) -> dict | None:
+        structure, where = self.structure, record.where
+        desired = {"kind": record.kind, **record.fields}
+        for name, value in record.fields.items():
+            limit = getattr(Indicator._meta.get_field(name), "max_length", None)
+            if limit and isinstance(value, str) and len(value) > limit:
+                self.problem(record, "too_long", f"{name} が長すぎます（{limit} 文字まで）。", f"{name} is too long (max {limit}).",
+                             value=value[:60])
+                return None
+        owner = {"project_id": None, "measure_id": None, "basic_policy_id": None}
+        if record.project_order is not None:
+            if record.project_order not in self.project_ids:
+                return None  # its project row was refused; that problem is already listed
+            owner["project_id"] = self.project_ids[record.project_order]
+        else:
+            policy = structure.policy(record.policy, where) if record.policy is not None else None
+            if policy is None and record.policy is None:
+                self.problem(record, "policy_missing", "指標の基本方針（重点課題）が空欄です。", "The indicator's basic policy is blank.")
+                return None
+            if record.measure is not None and policy is not None:
+                owner["measure_id"] = key_of(structure.measure(policy, record.measure, where))
+            elif policy is not None:
+                owner["basic_policy_id"] = key_of(policy)
+        desired.update(owner)
+        if record.responsible_department is not None:
+            desired["responsible_department_id"] = key_of(structure.department(record.responsible_department, where))
+        return desired
+
+    def _values(self, plans, stored_values):
+        period = (self.strategy.first_fiscal_year, self.strategy.last_fiscal_year)
+        table, user_id, writing = self.tables.values, getattr(self.user, "pk", None), self.writing
+        creates, updates, revisions = [], defaultdict(list), []
+        for record, indicator in plans:
+            for fiscal_year, value in sorted(record.values.items()):
+                if not period[0] <= fiscal_year <= period[1]:
+                    self.problem(value, "outside_period",
+                                 f"{fiscal_year}年度は計画期間（{period[0]}〜{period[1]}年度）の外です。",
+                                 f"Fiscal year {fiscal_year} is outside the strategy's period ({period[0]}–{period[1]}).",
+                                 value=str(fiscal_year))
+                    continue
+                columns = {}
+                for side in ("planned", "actual"):
+                    if getattr(value, side) is not None:
+                        columns.update(value_columns(side, getattr(value, side)))
+                for name in ("comment", "note", "status"):
+                    if getattr(value, name) is not None:
+                        columns[name] = getattr(value, name)
+                stored = stored_values.get((indicator["id"], fiscal_year)) if indicator["id"] else None
+                label = f"{record.code} {fiscal_year}"
+                if stored is None:
+                    if not _meaningful(columns):
+                        continue
+                    row = table.new(indicator_id=indicator["id"], fiscal_year=fiscal_year, updated_by_id=user_id,
+                                    **columns)
+                    if writing:
+                        row["rate"] = rate_of(row, indicator)
+                    creates.append(row)
+                    self.count("yearly_value", "created", label)
+                    continue
+                changed = [name for name, new in columns.items() if stored[name] != new]
+                if not changed:
+                    self.count("yearly_value", "unchanged")
+                    continue
+                old_planned = _side(stored, "planned")
+                for name in changed:
+                    stored[name] = columns[name]
+                if any(name.startswith("planned_") for name in changed) and old_planned.state != achievement.EMPTY:
+                    revisions.append(self._revision(stored, old_planned))
+                stored["version"] += 1
+                stored["updated_by_id"], stored["updated_at"] = user_id, self.now
+                if writing:
+                    stored["rate"] = rate_of(stored, indicator)
+                updates[tuple(sorted(changed))].append(stored)
+                self.count("yearly_value", "updated", label)
+        if writing:
+            stamp = self._stamp()
+            for row in creates:
+                row["updated_at"] = stamp["date"]  # auto_now, as a save would set it
+            self._write(table, creates, updates, also=VALUE_STAMP, stamp=stamp)
+            TargetRevision.objects.bulk_create(revisions)
+
+    def _revision(self, stored: dict, old: achievement.Value) -> TargetRevision:
+        old_columns = value_columns("old", old)
+        new_columns = value_columns("new", _side(stored, "planned"))
+        self.count("target_revision", "created", f"{stored['indicator_id']} {stored['fiscal_year']}")
+        return TargetRevision(yearly_value_id=stored["id"], reason=self.reason, revised_by=self.user,
+                              **old_columns, **new_columns)
+
+
+def _side(row: dict, side: str) -> achievement.Value:
+    return stored_value(row[f"{side}_state"], row[f"{side}_number"], row[f"{side}_places"], row[f"{side}_text"])
+
+
+def rate_of(row: dict, indicator: dict) -> Decimal | None:
+    """What YearlyValue.achievement_rate() gives for a value row of this indicator."""
+    if row["planned_state"] != achievement.NUMBER or row["actual_state"] != achievement.NUMBER:
+        return None  # a rate needs two numbers (achievement_rate returns None without looking further)
+    return _rate(_side(row, "actual").number, _side(row, "planned").number, indicator["direction"],
+                 indicator["baseline_value"], indicator["tolerance"])
+
+
+@lru_cache(maxsize=4096)
+def _rate(actual: Decimal, planned: Decimal, direction: str, baseline, tolerance) -> Decimal | None:
+    # The rate depends on these numbers only (as fractions), and plans repeat them: 1 of 1, 5 of 5 …
+    try:
+        return achievement.achievement_rate(
+            actual=achievement.Value(achievement.NUMBER, actual), planned=achievement.Value(achievement.NUMBER, planned),
+            direction=direction, baseline=baseline, tolerance=tolerance,
+        )
+    except ValueError:  # as YearlyValue.save(): an unknown direction is refused by the database
+        return None
+
+
+def _meaningful(columns: dict) -> bool:
+    """Whether a new yearly value would hold anything: no row for a year left blank, but one for
+    a row the data export states explicitly (it has an entry status)."""
+    return (
+        columns.get("planned_state", achievement.EMPTY) != achievement.EMPTY
+        or columns.get("actual_state", achievement.EMPTY) != achievement.EMPTY
+        or bool(columns.get("comment")) or bool(columns.get("note")) or "status" in columns
+    )

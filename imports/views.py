@@ -1,0 +1,173 @@
+"""Upload page for administrators: upload → preview → confirm → result.
+
+The preview and the import run as Celery tasks (in-process without a broker); the job
+row (ImportRun) carries progress and problems, and the page refreshes itself while a
+job runs. Only administrators (Role.ADMIN) may use these pages; others get 403.
+"""
+
+from functools import wraps
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from imports import services, tasks, template
+from imports.models import ImportRun
+from imports.workbook import max_bytes
+from plans.models import Category, Department, Municipality, Role, Strategy
+
+CREATE = "__create__"
+LEVEL_LABELS = {
+    "municipality": _("Municipality"), "strategy": _("Strategy"), "department": _("Departments"),
+    "category_vocabulary": _("Category vocabularies"), "category": _("Categories"), "basic_policy": _("Basic policies"),
+    "measure": _("Measures"), "step": _("Steps"), "project": _("Projects"), "project_year": _("Project phases"),
+    "indicator": _("Indicators"), "yearly_value": _("Yearly values"), "target_revision": _("Target revisions"),
+}
+KIND_LABELS = {
+    "strategy": _("Strategy"), "municipality": _("Municipality"), "department": _("Department"),
+    "category": _("Category"), "basic_policy": _("Basic policy"), "measure": _("Measure"), "step": _("Step"),
+}
+
+
+def administrators_only(view):
+    @login_required
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if request.user.role != Role.ADMIN:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+    return wrapped
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label=_("Workbook (.xlsx)"))
+    strategy_code = forms.SlugField(label=_("Strategy code"), max_length=40, required=False,
+                                    widget=forms.TextInput(attrs={"list": "strategy-codes"}),
+                                    help_text=_("An existing code imports into that strategy; a new one creates it. "
+                                                "Leave blank for dxplan's data export (its 計画 sheet names it)."))
+    title = forms.CharField(label=_("Title (new strategy)"), max_length=200, required=False)
+    municipality_code = forms.SlugField(label=_("Municipality code (new strategy)"), max_length=40, required=False)
+    municipality_name = forms.CharField(label=_("Municipality name (new municipality)"), max_length=100, required=False)
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > max_bytes():
+            raise ValidationError(_("The file is larger than %(mb)s MB.") % {"mb": max_bytes() // 1048576})
+        return upload
+
+
+class ConfirmForm(forms.Form):
+    create_all = forms.BooleanField(label=_("Create every item below that is not mapped"), required=False)
+
+    def __init__(self, *args, run: ImportRun, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.unknown = run.preview.get("unknown", [])
+        strategy = Strategy.objects.filter(code=run.strategy_code).select_related("municipality").first()
+        for index, item in enumerate(self.unknown):
+            choices = [("", _("— choose —")), (CREATE, _("Create it"))] + _targets(item, strategy)
+            self.fields[f"decision_{index}"] = forms.ChoiceField(
+                label=f"{KIND_LABELS.get(item['kind'], item['kind'])}: {item['printed']}", choices=choices, required=False)
+
+    def clean(self):
+        data = super().clean()
+        mapping, create = {}, bool(data.get("create_all"))
+        for index, item in enumerate(self.unknown):
+            decision = data.get(f"decision_{index}") or (CREATE if data.get("create_all") else "")
+            if not decision:
+                self.add_error(f"decision_{index}", _("Choose whether to create it or which existing item it is."))
+            elif decision == CREATE:
+                create = True
+            else:
+                mapping.setdefault(item["kind"], {})[item["printed"]] = decision
+        # create_missing creates every unknown that is not mapped: each was decided above.
+        data["mapping"], data["create_missing"] = mapping, create
+        return data
+
+
+def _targets(item: dict, strategy) -> list[tuple[str, str]]:
+    """Existing items an unknown may be mapped to (departments, categories, basic policies)."""
+    if strategy is None:
+        return []
+    if item["kind"] == "department":
+        departments = Department.objects.filter(municipality=strategy.municipality).select_related("parent")
+        return [(f"{d.parent.name}/{d.name}" if d.parent_id else d.name, str(d)) for d in departments]
+    if item["kind"] == "category":
+        vocabulary = item["printed"].split(":", 1)[0].strip()
+        categories = Category.objects.filter(vocabulary__strategy=strategy, vocabulary__name=vocabulary)
+        return [(c.name, c.name) for c in categories]
+    if item["kind"] == "basic_policy":
+        return [(p.code, str(p)) for p in strategy.basic_policies.all()]
+    return []
+
+
+def _enqueue(task, run_id: int):
+    transaction.on_commit(lambda: task.delay(run_id))
+
+
+@administrators_only
+def upload(request):
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        run = services.import_run_create(
+            upload=data["file"], user=request.user, strategy_code=data["strategy_code"],
+            new_strategy={k: data[k] for k in ("title", "municipality_code", "municipality_name")},
+        )
+        _enqueue(tasks.preview_import, run.pk)
+        return redirect("imports:detail", pk=run.pk)
+    return render(request, "imports/upload.html", {
+        "form": form, "runs": ImportRun.objects.select_related("created_by")[:20],
+        "strategies": Strategy.objects.order_by("order", "code"), "municipalities": Municipality.objects.all(),
+        "max_mb": max_bytes() // 1048576,
+    })
+
+
+def _levels(run: ImportRun, counts: dict) -> list[dict]:
+    strategy = Strategy.objects.filter(code=run.strategy_code).first()
+    names = dict(LEVEL_LABELS)
+    if strategy is not None:
+        names.update(basic_policy=strategy.label_basic_policy, measure=strategy.label_measure,
+                     step=strategy.label_step or names["step"], project=strategy.label_project)
+    samples = run.preview.get("samples", {})
+    return [{"key": level, "label": names.get(level, level), **row, "samples": samples.get(level, {})}
+            for level, row in counts.items()]
+
+
+@administrators_only
+def detail(request, pk: int):
+    run = services.import_run_sweep(run=get_object_or_404(ImportRun.objects.select_related("created_by", "strategy"), pk=pk))
+    form = ConfirmForm(run=run) if run.status == ImportRun.Status.PREVIEWED and not run.blocking_problems else None
+    return render(request, "imports/detail.html", {
+        "run": run, "form": form, "levels": _levels(run, run.counts), "Status": ImportRun.Status,
+    })
+
+
+@administrators_only
+@require_POST
+def confirm(request, pk: int):
+    run = get_object_or_404(ImportRun, pk=pk)
+    form = ConfirmForm(request.POST, run=run)
+    if run.status != ImportRun.Status.PREVIEWED or run.blocking_problems:
+        return redirect("imports:detail", pk=run.pk)
+    if not form.is_valid():
+        return render(request, "imports/detail.html", {
+            "run": run, "form": form, "levels": _levels(run, run.counts), "Status": ImportRun.Status,
+        }, status=400)
+    if services.import_run_confirm(run=run, mapping=form.cleaned_data["mapping"],
+                                   create_missing=form.cleaned_data["create_missing"]):
+        _enqueue(tasks.apply_import, run.pk)
+    return redirect("imports:detail", pk=run.pk)
+
+
+@administrators_only
+def template_download(request):
+    strategy = Strategy.objects.filter(code=request.GET.get("strategy", "")).select_related("municipality").first()
+    response = HttpResponse(template.build_for(strategy),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = "attachment; filename*=UTF-8''dxplan-import-template.xlsx"
+    return response
