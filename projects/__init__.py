@@ -1,0 +1,1 @@
+"""Projects and their phase per fiscal year. Imports only plans; see docs/architecture.md."""

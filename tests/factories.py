@@ -8,7 +8,17 @@ every state (number, －, …, text, empty) so serializers and admin columns see
 from decimal import Decimal
 from itertools import cycle, islice
 
-from kpis.models import Indicator, IndicatorKind, TargetRevision, YearlyValue, value_places
+from kpis.models import (
+    EntryStatus,
+    Indicator,
+    IndicatorKind,
+    ReviewAction,
+    ReviewEvent,
+    ReviewStage,
+    TargetRevision,
+    YearlyValue,
+    value_places,
+)
 from plans import achievement
 from plans.models import (
     BasicPolicy,
@@ -159,3 +169,21 @@ def grow(strategy: Strategy, factor: int = 10) -> None:
     add_projects(strategy, factor * max(projects, 1))
     add_indicators(strategy, factor * max(kpis, 1), kind=IndicatorKind.KPI)
     add_indicators(strategy, factor * max(activities, 1), kind=IndicatorKind.ACTIVITY)
+
+
+def add_department_rows(strategy, department, n, *, status=EntryStatus.NOT_ENTERED, comment_every=3, fiscal_year=2024):
+    """n indicators of `department` (half KPIs on measures, half activity indicators on
+    projects) with values for every fiscal year; the rows of `fiscal_year` get `status`, and every
+    `comment_every`-th a reviewer's comment, so every prefetch has rows to fetch."""
+    indicators = add_indicators(strategy, n - n // 2, kind=IndicatorKind.KPI)
+    indicators += add_indicators(strategy, n // 2, kind=IndicatorKind.ACTIVITY)
+    ids = [indicator.pk for indicator in indicators]
+    Indicator.objects.filter(pk__in=ids).update(responsible_department=department)
+    rows = list(YearlyValue.objects.filter(indicator_id__in=ids, fiscal_year=fiscal_year).order_by("pk"))
+    YearlyValue.objects.filter(pk__in=[r.pk for r in rows]).update(status=status)
+    ReviewEvent.objects.bulk_create(
+        ReviewEvent(yearly_value=row, stage=ReviewStage.DX_OFFICE, action=ReviewAction.APPROVED,
+                    from_status=EntryStatus.SUBMITTED, to_status=status, comment=f"確認済み {i}")
+        for i, row in enumerate(rows) if i % comment_every == 0
+    )
+    return rows

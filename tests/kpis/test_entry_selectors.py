@@ -18,9 +18,7 @@ from kpis.models import (
     EntryRound,
     EntryStatus,
     Indicator,
-    IndicatorKind,
     ReviewAction,
-    ReviewEvent,
     ReviewStage,
     YearlyValue,
 )
@@ -40,24 +38,6 @@ def _row(code):
     return YearlyValue.objects.select_related("indicator__strategy").get(
         indicator__strategy__code="sasebo-dx", indicator__code=code, fiscal_year=FY
     )
-
-
-def add_department_rows(strategy, department, n, *, status=EntryStatus.NOT_ENTERED, comment_every=3):
-    """n indicators of `department` (half KPIs on measures, half activity indicators on
-    projects) with values for every fiscal year; FY2024 rows get `status`, and every
-    `comment_every`-th a reviewer's comment, so every prefetch has rows to fetch."""
-    indicators = factories.add_indicators(strategy, n - n // 2, kind=IndicatorKind.KPI)
-    indicators += factories.add_indicators(strategy, n // 2, kind=IndicatorKind.ACTIVITY)
-    ids = [indicator.pk for indicator in indicators]
-    Indicator.objects.filter(pk__in=ids).update(responsible_department=department)
-    rows = list(YearlyValue.objects.filter(indicator_id__in=ids, fiscal_year=FY).order_by("pk"))
-    YearlyValue.objects.filter(pk__in=[r.pk for r in rows]).update(status=status)
-    ReviewEvent.objects.bulk_create(
-        ReviewEvent(yearly_value=row, stage=ReviewStage.DX_OFFICE, action=ReviewAction.APPROVED,
-                    from_status=EntryStatus.SUBMITTED, to_status=status, comment=f"確認済み {i}")
-        for i, row in enumerate(rows) if i % comment_every == 0
-    )
-    return rows
 
 
 @pytest.fixture
@@ -200,9 +180,9 @@ def test_grid_query_count_is_the_same_for_10_and_100_indicators(tess, test_depar
                 entry_round=entry_round,
             )
 
-    add_department_rows(sasebo, test_department, 10)
+    factories.add_department_rows(sasebo, test_department, 10)
     assert len(read()) == 10
-    add_department_rows(sasebo, test_department, 90)
+    factories.add_department_rows(sasebo, test_department, 90)
     rows = read()
     assert len(rows) == 100
     assert sum(1 for row in rows if row.reviewer_comment) >= 30
@@ -300,9 +280,9 @@ def test_queue_query_count_is_the_same_for_10_and_100_indicators(carol, test_dep
         with django_assert_num_queries(2):
             return _queue(carol, sasebo, entry_round, status="", department_id=test_department.pk)
 
-    add_department_rows(sasebo, test_department, 10, status=EntryStatus.FIRST_APPROVED)
+    factories.add_department_rows(sasebo, test_department, 10, status=EntryStatus.FIRST_APPROVED)
     assert len(read()) == 10
-    add_department_rows(sasebo, test_department, 90, status=EntryStatus.FIRST_APPROVED)
+    factories.add_department_rows(sasebo, test_department, 90, status=EntryStatus.FIRST_APPROVED)
     assert len(read()) == 100
 
 
@@ -332,9 +312,9 @@ def test_tracker_query_count_is_the_same_for_10_and_100_indicators(test_departme
         with django_assert_num_queries(1):
             return selectors_entry.tracker_lines(strategy=sasebo, fiscal_year=FY)
 
-    add_department_rows(sasebo, test_department, 10)
+    factories.add_department_rows(sasebo, test_department, 10)
     assert next(line for line in read() if line.department == "テスト課").total == 10
-    add_department_rows(sasebo, test_department, 90)
+    factories.add_department_rows(sasebo, test_department, 90)
     assert next(line for line in read() if line.department == "テスト課").total == 100
 
 

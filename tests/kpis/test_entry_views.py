@@ -16,7 +16,7 @@ from django.utils import timezone
 from kpis import workflow
 from kpis.models import EntryRound, EntryRoundEvent, EntryStatus, YearlyValue
 from plans.models import Department, Role, User
-from tests.kpis.test_entry_selectors import add_department_rows
+from tests.factories import add_department_rows
 
 FY = 2024
 GRID = "/entry/sasebo-dx/2024/"

@@ -12,7 +12,7 @@ import pytest
 from kpis import workflow
 from kpis.models import EntryRound, EntryStatus, ReviewEvent, TargetRevision, YearlyValue
 from plans.models import Department, User
-from tests.kpis.test_entry_selectors import add_department_rows
+from tests.factories import add_department_rows
 
 FY = 2024
 QUEUE = "/entry/sasebo-dx/2024/review/"
