@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from plans import fiscal_years
 from plans.models import BasicPolicy, Department, Strategy
 from plans.templatetags.dxplan import fiscal_year as fiscal_year_label
-from reports import selectors, services
+from reports import jobs, selectors, services
 from reports.models import JobStatus, ReportFormat, ReportJob, ReportKind
 
 JOBS_SHOWN = 30
@@ -143,5 +143,5 @@ def download(request, pk):
     job = get_object_or_404(ReportJob.objects.select_related("strategy", "basic_policy", "department"), pk=pk)
     if job.status != JobStatus.DONE or not job.file:
         raise Http404(_("This job has no file to download."))
-    return FileResponse(job.file.open("rb"), as_attachment=True, filename=services.file_name(job, display=True),
+    return FileResponse(job.file.open("rb"), as_attachment=True, filename=jobs.file_name(job, display=True),
                         content_type=CONTENT_TYPES[job.file_format])

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from kpis.models import Indicator, YearlyValue
 from plans.models import BasicPolicy, Department, Strategy
-from reports import selectors, services, tasks
+from reports import jobs, selectors, services, tasks
 from reports.models import JobStatus, ReportJob
 from tests.reports.conftest import formula_cells, open_workbook
 
@@ -93,18 +93,18 @@ def test_in_process_without_a_broker_the_job_is_done_after_commit(eager, carol, 
 
 def test_a_duplicate_delivery_does_nothing(media, carol, sasebo):
     job = create(carol, sasebo, enqueue=False)
-    assert services.report_job_claim(job_id=job.pk) is True
-    assert services.report_job_claim(job_id=job.pk) is False  # the second delivery
-    assert services.report_job_run(job_id=job.pk) is None  # already running elsewhere: untouched
+    assert jobs.report_job_claim(job_id=job.pk) is True
+    assert jobs.report_job_claim(job_id=job.pk) is False  # the second delivery
+    assert jobs.report_job_run(job_id=job.pk) is None  # already running elsewhere: untouched
     job.refresh_from_db()
     assert job.status == JobStatus.RUNNING and job.attempts == 1 and not job.file
 
 
 def test_running_twice_builds_once(media, carol, sasebo):
     job = create(carol, sasebo, enqueue=False)
-    done = services.report_job_run(job_id=job.pk)
+    done = jobs.report_job_run(job_id=job.pk)
     assert done.status == JobStatus.DONE
-    assert services.report_job_run(job_id=job.pk) is None
+    assert jobs.report_job_run(job_id=job.pk) is None
     job.refresh_from_db()
     assert job.file.name == done.file.name and job.attempts == 1
     assert job.started_at <= job.finished_at
@@ -112,15 +112,15 @@ def test_running_twice_builds_once(media, carol, sasebo):
 
 def test_progress_is_recorded_after_each_section(media, carol, sasebo, monkeypatch):
     seen = []
-    original = services._set_progress
+    original = jobs._set_progress
 
     def spy(job_id, done, total):
         original(job_id, done, total)
         seen.append(ReportJob.objects.values_list("status", "progress").get(pk=job_id))
 
-    monkeypatch.setattr(services, "_set_progress", spy)
+    monkeypatch.setattr(jobs, "_set_progress", spy)
     job = create(carol, sasebo, enqueue=False)
-    services.report_job_run(job_id=job.pk)
+    jobs.report_job_run(job_id=job.pk)
     # 12 basic policies, the project list, saving
     assert len(seen) == 14
     assert [p for _, p in seen] == sorted(p for _, p in seen) and seen[-1] == ("running", 99)
@@ -131,8 +131,8 @@ def test_progress_is_recorded_after_each_section(media, carol, sasebo, monkeypat
 
 def test_data_export_progress_after_each_sheet(media, carol, sasebo, monkeypatch):
     seen = []
-    monkeypatch.setattr(services, "_set_progress", lambda job_id, done, total: seen.append((done, total)))
-    services.report_job_run(job_id=create(carol, sasebo, kind="data", enqueue=False).pk)
+    monkeypatch.setattr(jobs, "_set_progress", lambda job_id, done, total: seen.append((done, total)))
+    jobs.report_job_run(job_id=create(carol, sasebo, kind="data", enqueue=False).pk)
     assert seen == [(1, 3), (2, 3), (3, 3)]
 
 
@@ -141,7 +141,7 @@ def test_a_failure_is_recorded_with_a_readable_message(media, carol, sasebo, mon
         raise ValueError("指標 X の値が壊れています")
 
     monkeypatch.setattr(selectors, "report_sections", broken)
-    job = services.report_job_run(job_id=create(carol, sasebo, enqueue=False).pk)
+    job = jobs.report_job_run(job_id=create(carol, sasebo, enqueue=False).pk)
     assert job.status == JobStatus.FAILED and not job.file and job.finished_at
     assert "指標 X の値が壊れています" in job.message
 
@@ -151,7 +151,7 @@ def test_the_soft_time_limit_fails_the_job_with_a_message(media, carol, sasebo, 
         raise SoftTimeLimitExceeded()
 
     monkeypatch.setattr(selectors, "report_sections", slow)
-    job = services.report_job_run(job_id=create(carol, sasebo, enqueue=False).pk)
+    job = jobs.report_job_run(job_id=create(carol, sasebo, enqueue=False).pk)
     assert job.status == JobStatus.FAILED and job.message
 
 
@@ -163,7 +163,7 @@ def test_a_job_swept_while_building_keeps_its_failure_and_drops_the_late_file(me
         return original(scope)
 
     monkeypatch.setattr(selectors, "report_sections", swept_meanwhile)
-    job = services.report_job_run(job_id=create(carol, sasebo, enqueue=False).pk)
+    job = jobs.report_job_run(job_id=create(carol, sasebo, enqueue=False).pk)
     assert (job.status, job.message, job.file.name) == (JobStatus.FAILED, "swept", "")
     assert not list((media / "reports").rglob("*.xlsx"))
 
@@ -174,15 +174,15 @@ def test_task_runs_the_service(media, carol, sasebo):
     job.refresh_from_db()
     assert job.status == JobStatus.DONE
     assert tasks.build_report_job.soft_time_limit < tasks.build_report_job.time_limit
-    assert services.STALE_AFTER.total_seconds() > tasks.build_report_job.time_limit
+    assert jobs.STALE_AFTER.total_seconds() > tasks.build_report_job.time_limit
 
 
 # --- content end to end -----------------------------------------------------------------------
 
 
 def test_same_inputs_give_the_same_workbook(media, carol, sasebo):
-    first = services.report_job_run(job_id=create(carol, sasebo, enqueue=False).pk)
-    second = services.report_job_run(job_id=create(carol, sasebo, enqueue=False).pk)
+    first = jobs.report_job_run(job_id=create(carol, sasebo, enqueue=False).pk)
+    second = jobs.report_job_run(job_id=create(carol, sasebo, enqueue=False).pk)
     assert first.file.name != second.file.name
     a, b = stored_bytes(first), stored_bytes(second)
     assert a == b
@@ -197,21 +197,21 @@ def test_a_comment_that_looks_like_a_formula_stays_text(media, carol, sasebo):
     value = YearlyValue.objects.get(indicator__code="職場環境-KPI2", fiscal_year=2023)
     value.comment = INJECTION
     value.save()
-    workbook = open_workbook(stored_bytes(services.report_job_run(job_id=create(carol, sasebo, enqueue=False).pk)))
+    workbook = open_workbook(stored_bytes(jobs.report_job_run(job_id=create(carol, sasebo, enqueue=False).pk)))
     assert formula_cells(workbook) == []
     cells = [c for row in workbook["02-04 職場環境"].iter_rows() for c in row if c.value == INJECTION]
     assert len(cells) == 1 and cells[0].data_type == "s" and cells[0].quotePrefix
 
-    data = services.report_job_run(job_id=create(carol, sasebo, kind="data", enqueue=False).pk)
+    data = jobs.report_job_run(job_id=create(carol, sasebo, kind="data", enqueue=False).pk)
     assert formula_cells(open_workbook(stored_bytes(data))) == []
-    export = services.report_job_run(job_id=create(carol, sasebo, kind="data", file_format="csv", enqueue=False).pk)
+    export = jobs.report_job_run(job_id=create(carol, sasebo, kind="data", file_format="csv", enqueue=False).pk)
     rows = list(csv.DictReader(io.StringIO(stored_bytes(export).decode("utf-8-sig"))))
     assert [r["comment"] for r in rows if r["indicator_code"] == "職場環境-KPI2" and r["fiscal_year"] == "2023"] == \
         ["'" + INJECTION]
 
 
 def test_data_export_of_the_demo(media, carol, sasebo):
-    job = services.report_job_run(job_id=create(carol, sasebo, kind="data", enqueue=False).pk)
+    job = jobs.report_job_run(job_id=create(carol, sasebo, kind="data", enqueue=False).pk)
     workbook = open_workbook(stored_bytes(job))
     assert workbook.sheetnames == ["計画", "データ"]
     plan = dict(workbook["計画"].values)
@@ -225,13 +225,13 @@ def test_data_export_of_the_demo(media, carol, sasebo):
 
 def test_retry_queues_a_failed_job_again(media, carol, dave, sasebo, monkeypatch, django_capture_on_commit_callbacks):
     monkeypatch.setattr(selectors, "report_sections", lambda scope: 1 / 0)
-    job = services.report_job_run(job_id=create(carol, sasebo, enqueue=False).pk)
+    job = jobs.report_job_run(job_id=create(carol, sasebo, enqueue=False).pk)
     assert job.status == JobStatus.FAILED
     monkeypatch.undo()
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         job = services.report_job_retry(user=dave, job=job)
     assert (job.status, job.message, job.progress, len(callbacks)) == (JobStatus.QUEUED, "", 0, 1)
-    job = services.report_job_run(job_id=job.pk)
+    job = jobs.report_job_run(job_id=job.pk)
     assert job.status == JobStatus.DONE and job.attempts == 2
     with pytest.raises(ValidationError):
         services.report_job_retry(user=dave, job=job)
@@ -264,7 +264,7 @@ def test_sweep_fails_stale_jobs_only(carol, sasebo):
     assert statuses == {stale: "failed", busy: "running", lost: "failed", waiting: "queued", old_done: "done"}
     message = ReportJob.objects.get(pk=stale).message
     assert "35" in message and ReportJob.objects.get(pk=lost).message
-    assert services.report_jobs_sweep_stale() == 0  # nothing left to sweep
+    assert jobs.report_jobs_sweep_stale() == 0  # nothing left to sweep
 
 
 def test_command_line_jobs_have_no_requester(media, sasebo):

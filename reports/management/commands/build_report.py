@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from plans.fiscal_years import FiscalYearError, display_label, parse_fiscal_year
 from plans.models import BasicPolicy, Department, Strategy
-from reports import services
+from reports import jobs, services
 from reports.models import JobStatus, ReportFormat, ReportKind
 
 
@@ -63,7 +63,7 @@ class Command(BaseCommand):
             )
         except ValidationError as error:
             raise CommandError("; ".join(error.messages)) from None
-        job = services.report_job_run(job_id=job.pk)
+        job = jobs.report_job_run(job_id=job.pk)
         if job.status != JobStatus.DONE:
             raise CommandError(job.message or job.get_status_display())
         with job.file.open("rb") as source, open(options["output"], "wb") as target:
