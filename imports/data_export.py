@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from decimal import Decimal
 
 from imports import values
 from imports.cells import RowReader, is_blank_row
@@ -98,7 +97,7 @@ def _strategy_value(record: StrategyRecord, key: str, raw):
         record.values[key] = _flag(raw)
     elif key == "grade_bands":
         bands = json.loads(text(raw))
-        achievement.validate_bands(achievement.GradeBand(str(b["grade"]), Decimal(str(b["min_rate"]))) for b in bands)
+        achievement.bands_from_json(bands)  # the same parser (and messages) as Strategy.bands()
         record.values[key] = bands
     elif key not in STRATEGY_INFORMATIVE:
         record.values[key] = text(raw)

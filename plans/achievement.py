@@ -52,6 +52,8 @@ __all__ = [
     "GradeBand",
     "Value",
     "achievement_rate",
+    "bands_from_json",
+    "bands_to_json",
     "expected_value",
     "grade",
     "grade_distribution",
@@ -337,6 +339,33 @@ def validate_bands(bands: Iterable[GradeBand]) -> tuple[GradeBand, ...]:
                 )
             )
     return bands
+
+
+def bands_from_json(items) -> tuple[GradeBand, ...]:
+    """The one parser of grade bands in their stored form, highest first:
+    [{"grade": "A", "min_rate": "100"}, ...] (Strategy.grade_bands, the data export's
+    grade_bands cell once decoded). Returns them validated as validate_bands does; ValueError
+    (in Japanese and English) for anything else, so callers catch one exception."""
+    if not isinstance(items, (list, tuple)):
+        raise ValueError(_bilingual("評価区分は一覧（配列）で指定してください", f"grade bands must be a list, got {items!r}"))
+    bands = []
+    for item in items:
+        if not isinstance(item, dict) or "grade" not in item or "min_rate" not in item:
+            raise ValueError(
+                _bilingual(f"評価区分には grade と min_rate が必要です: {item!r}", f"a grade band needs grade and min_rate: {item!r}")
+            )
+        raw = item["min_rate"]
+        try:
+            min_rate = Decimal(str(raw))
+        except ArithmeticError:
+            raise ValueError(_bilingual(f"下限値が数値ではありません: {raw!r}", f"min_rate is not a number: {raw!r}")) from None
+        bands.append(GradeBand(str(item["grade"]), min_rate))
+    return validate_bands(bands)
+
+
+def bands_to_json(bands: Iterable[GradeBand]) -> list[dict[str, str]]:
+    """The stored form bands_from_json reads: rates as strings so no float rounding creeps in."""
+    return [{"grade": band.grade, "min_rate": str(band.min_rate)} for band in bands]
 
 
 def grade(rate: Decimal | None, bands: Iterable[GradeBand] = DEFAULT_BANDS) -> str:
