@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -49,12 +49,14 @@ __all__ = [
     "TEXT",
     "UP",
     "VALUE_STATES",
+    "FinalTarget",
     "GradeBand",
     "Value",
     "achievement_rate",
     "bands_from_json",
     "bands_to_json",
     "expected_value",
+    "final_target",
     "grade",
     "grade_distribution",
     "grade_shares",
@@ -418,7 +420,45 @@ def grade_shares(grades: Iterable[str | None], bands: Iterable[GradeBand] = DEFA
     return {g: _round(Fraction(n * 100, total), 1) for g, n in counts.items()}
 
 
-# --- expected path and trend ---------------------------------------------------------------
+# --- final target, expected path and trend -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FinalTarget:
+    """An indicator's final target (最終目標): always a number, with its fiscal year."""
+
+    fiscal_year: int
+    value: Value  # state NUMBER; keeps the places as entered
+    from_plan: bool  # True: no separate target is set, the plan's planned value stands in
+
+    @property
+    def number(self) -> Decimal:
+        return self.value.number
+
+
+def final_target(*, target=None, target_fiscal_year: int | None = None, planned: Mapping[int, object],
+                 last_fiscal_year: int | None = None) -> FinalTarget | None:
+    """The one rule for an indicator's final target, shown alike by the entry grid and the dashboards.
+
+    An explicit target (the indicator's target value and fiscal year) wins. Otherwise the
+    goal is the plan's own planned value for its last year that has a number (Sasebo prints
+    no separate target: the R9 plan is the goal): a last year marked 「…」 (not yet set) or
+    「－」 (not applicable) or holding text is skipped for the latest earlier year with a
+    number, because a target must be a number to compare against. `planned` maps fiscal year
+    to planned value (a Value or a raw cell); years after `last_fiscal_year` (the plan's last)
+    are not the plan's and are ignored. None when there is no number at all.
+    """
+    target = Value.of(target)
+    if target.is_number and target_fiscal_year is not None:
+        return FinalTarget(target_fiscal_year, target, from_plan=False)
+    for fiscal_year in sorted(planned, reverse=True):
+        if last_fiscal_year is not None and fiscal_year > last_fiscal_year:
+            continue
+        value = Value.of(planned[fiscal_year])
+        if value.is_number:
+            return FinalTarget(fiscal_year, value, from_plan=True)
+    return None
+
 
 
 def expected_value(*, baseline_value, baseline_fiscal_year: int | None, target_value, target_fiscal_year: int | None, fiscal_year: int | None) -> Decimal | None:
