@@ -1,47 +1,40 @@
 """dxplan's own data export read back (docs/data-export.md): sheets 計画 and データ.
 
 Rows of one indicator (one per fiscal year) are read together into one record; the
-project, measure and basic policy columns repeat on every row and must agree. Columns the
-contract marks as computed or informative (fiscal_year_label, achievement_rate, grade,
-updated_at, updated_by) are ignored. Text cells the exporter escaped against formula
-injection (a leading apostrophe before = + - @, tab or CR) are unescaped.
+project, measure and basic policy columns repeat on every row and must agree. The layout is
+imports.export_contract's: the columns it marks as computed or informative (IGNORED) are not
+read. Text cells the exporter escaped against formula injection (a leading apostrophe before
+= + - @, tab or CR) are unescaped.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from decimal import Decimal
 
 from imports import values
 from imports.cells import RowReader, is_blank_row
+from imports.export_contract import (
+    DATA_SHEET,
+    ESCAPE,
+    FORMULA_TRIGGERS,
+    HEADINGS,
+    STRATEGY_INFORMATIVE,
+    STRATEGY_KEYS,
+    STRATEGY_SHEET,
+)
 from imports.headers import Column, Header, Spec
 from imports.problems import Problem, Problems
 from imports.records import IndicatorRecord, Item, NodeRef, ProjectRecord, StepRef, StrategyRecord, ValueRecord
 from kpis.models import Direction, EntryStatus, IndicatorKind
 from plans import achievement
 
-STRATEGY_SHEET, DATA_SHEET = "計画", "データ"
-STRATEGY_KEYS = (
-    "strategy_code", "municipality_code", "municipality_name", "title", "description", "first_fiscal_year",
-    "last_fiscal_year", "label_basic_policy", "label_measure", "label_step", "label_project", "grade_bands",
-    "manager_review", "dx_review", "as_of",
-)
-HEADINGS = (
-    "basic_policy_code", "basic_policy_title", "measure_code", "measure_title", "step_order", "step_code", "step_title",
-    "project_order", "project_code", "project_name", "project_leading", "project_lead_department", "indicator_code",
-    "indicator_kind", "indicator_order", "indicator_name", "unit", "direction", "tolerance", "cumulative",
-    "baseline_value", "baseline_fiscal_year", "target_value", "target_fiscal_year", "formula", "data_source",
-    "responsible_department", "indicator_note", "fiscal_year", "fiscal_year_label", "planned", "actual", "comment",
-    "value_note", "status", "achievement_rate", "grade", "updated_at", "updated_by",
-)
 SPEC = Spec(key="data_export", ja="dxplan のデータ出力", en="dxplan data export", plain={}, grouped={}, required=(),
             expected_ja="1行目に " + ", ".join(HEADINGS), expected_en="row 1: " + ", ".join(HEADINGS))
-_ESCAPED = ("=", "+", "-", "@", "\t", "\r")
 
 
 def unescape(raw):
-    if isinstance(raw, str) and len(raw) > 1 and raw[0] == "'" and raw[1] in _ESCAPED:
+    if isinstance(raw, str) and len(raw) > 1 and raw[0] == ESCAPE and raw[1] in FORMULA_TRIGGERS:
         return raw[1:]
     return raw
 
@@ -104,9 +97,9 @@ def _strategy_value(record: StrategyRecord, key: str, raw):
         record.values[key] = _flag(raw)
     elif key == "grade_bands":
         bands = json.loads(text(raw))
-        achievement.validate_bands(achievement.GradeBand(str(b["grade"]), Decimal(str(b["min_rate"]))) for b in bands)
+        achievement.bands_from_json(bands)  # the same parser (and messages) as Strategy.bands()
         record.values[key] = bands
-    elif key != "as_of":
+    elif key not in STRATEGY_INFORMATIVE:
         record.values[key] = text(raw)
 
 

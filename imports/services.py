@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from imports import data_export, headers, kpi_sheet, sasebo_projects
+from imports import data_export, export_contract, headers, kpi_sheet, sasebo_projects
 from imports.cells import is_blank_row
 from imports.models import ImportRun
 from imports.plan import Planner, Preview
@@ -75,7 +75,7 @@ def _sources(book: Workbook, problems: Problems):
     """[(sheet, header)], the strategy record and the format name; refuses what cannot be read."""
     record = StrategyRecord()
     if data_export.is_data_export(book):
-        sheet = book.sheet(data_export.DATA_SHEET)
+        sheet = book.sheet(export_contract.DATA_SHEET)
         head = _head(sheet, 1)
         header = data_export.header_of(head[0][1]) if head and head[0][0] == 1 else None
         if header is None:
@@ -84,11 +84,11 @@ def _sources(book: Workbook, problems: Problems):
                 f"見出しを認識できません。必要な見出し: {data_export.SPEC.expected_ja}",
                 f"The header is not recognised. Expected: {data_export.SPEC.expected_en}", sheet=sheet.title, row=1,
             )])
-        record = data_export.read_strategy(book.sheet(data_export.STRATEGY_SHEET), problems)
+        record = data_export.read_strategy(book.sheet(export_contract.STRATEGY_SHEET), problems)
         return [(sheet, header)], record, "data_export"
     sources, any_data, found = [], False, []
     for sheet in book.sheets:
-        if sheet.title == data_export.STRATEGY_SHEET:
+        if sheet.title == export_contract.STRATEGY_SHEET:
             record = data_export.read_strategy(sheet, problems)
             continue
         head = _head(sheet)

@@ -16,13 +16,12 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from imports.data_export import DATA_SHEET, HEADINGS, STRATEGY_KEYS, STRATEGY_SHEET
+from imports.export_contract import DATA_SHEET, HEADINGS, IGNORED, STRATEGY_KEYS, STRATEGY_SHEET
 from kpis.models import Direction, EntryStatus, IndicatorKind
 from plans.models import Department, default_grade_bands
 
 LISTS_SHEET, HELP_SHEET = "選択肢", "説明"
 ROWS = 3000  # rows of the データ sheet that carry the drop-downs
-IGNORED = {"fiscal_year_label", "achievement_rate", "grade", "updated_at", "updated_by"}
 
 INSTRUCTIONS = [
     ("dxplan 計画取込テンプレート / dxplan plan import template", True),
@@ -39,7 +38,7 @@ INSTRUCTIONS = [
      "または文字（実施済 など）を入力します。空欄は「変更しない」です。", False),
     ("   planned / actual: a number (decimals kept as typed), － (not applicable), … (not yet set) or text; "
      "a blank cell leaves the stored value unchanged.", False),
-    ("6. 灰色の列（fiscal_year_label, achievement_rate, grade, updated_at, updated_by）は取り込みでは使いません。", False),
+    (f"6. 灰色の列（{', '.join(IGNORED)}）は取り込みでは使いません。", False),
     ("   Grey columns are computed by dxplan and ignored by the import.", False),
     ("7. 選択肢: indicator_kind は outcome（成果指標）/ kpi / activity（活動指標）、direction は up（高いほどよい）/ "
      "down（低いほどよい）/ maintain（維持）、status は入力状況です。", False),

@@ -118,8 +118,8 @@ class EntryRow:
     refusal: str | None  # why this user may not edit the row, or None
     visible: bool  # whether actual and comment may be shown to this user
     reviewer_comment: ReviewEvent | None
-    # The indicator's final target, or else the plan's value for its last fiscal year
-    # (Sasebo prints no separate target: the R9 plan is the goal).
+    # The indicator's final target by the one rule, Indicator.final_target (its own target, or
+    # else the last planned number of the plan; Sasebo prints no separate target).
     final_target: achievement.Value = achievement.Value(achievement.EMPTY)
     final_target_year: int | None = None
     headings: list[Heading] = field(default_factory=list)
@@ -209,8 +209,8 @@ def entry_grid_rows(
 
     Queries (3): the rows with indicator and its basic policy / measure / project
     joined; the reviewer comments of those rows (prefetch); the same indicators'
-    values of the earlier years and of the plan's last year (the final target). `value_ids` narrows to some rows (one row
-    re-rendered after a save) with the same queries.
+    values of the earlier years and their planned numbers up to the plan's last year (the final target).
+    `value_ids` narrows to some rows (one row re-rendered after a save) with the same queries.
     """
     now = now or timezone.now()
     values = (
@@ -228,16 +228,19 @@ def entry_grid_rows(
 
     years = [y for y in range(fiscal_year - PREVIOUS_YEARS, fiscal_year) if y >= strategy.first_fiscal_year - 1]
     last = strategy.last_fiscal_year
-    other = {}  # (indicator id, fiscal year) -> value of an earlier year or of the plan's last year
+    other = {}  # (indicator id, fiscal year) -> value of an earlier year or with a planned number
     if values:
         other_values = YearlyValue.objects.filter(
+            Q(fiscal_year__in=years) | Q(planned_state=achievement.NUMBER, fiscal_year__lte=last),
             indicator_id__in=Subquery(
                 Indicator.objects.filter(strategy=strategy, responsible_department_id=department_id).values("pk")
             ),
-            fiscal_year__in=[*years, last],
         ).only("pk", "indicator_id", "fiscal_year", "status", "actual_state", "actual_number", "actual_places",
                "actual_text", "planned_state", "planned_number", "planned_places", "planned_text")
         other = {(v.indicator_id, v.fiscal_year): v for v in other_values}
+    planned = {}  # indicator id -> {fiscal year: planned number}, for the final target
+    for (indicator_id, year), other_value in other.items():
+        planned.setdefault(indicator_id, {})[year] = other_value.planned
 
     rows = []
     for value in sorted(values, key=lambda v: _tree_key(v.indicator)):
@@ -250,14 +253,12 @@ def entry_grid_rows(
             before.indicator = value.indicator
             shown = permissions.can_view_value(user, before)
             previous.append(PreviousActual(year, before.actual.display() if shown else "", shown))
-        target, target_year = value.indicator.target, value.indicator.target_fiscal_year
-        if target.state == achievement.EMPTY and (plan_end := other.get((value.indicator_id, last))) is not None:
-            target, target_year = plan_end.planned, last
+        target = value.indicator.final_target(planned.get(value.indicator_id, {}))
         rows.append(EntryRow(
             value=value,
             previous=previous,
-            final_target=target,
-            final_target_year=target_year if target.state != achievement.EMPTY else None,
+            final_target=target.value if target else achievement.Value(achievement.EMPTY),
+            final_target_year=target.fiscal_year if target else None,
             refusal=permissions.entry_refusal(user, value, entry_round=entry_round, now=now),
             visible=permissions.can_view_value(user, value),
             reviewer_comment=next(iter(value.reviewer_comments), None),

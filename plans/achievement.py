@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -49,10 +49,14 @@ __all__ = [
     "TEXT",
     "UP",
     "VALUE_STATES",
+    "FinalTarget",
     "GradeBand",
     "Value",
     "achievement_rate",
+    "bands_from_json",
+    "bands_to_json",
     "expected_value",
+    "final_target",
     "grade",
     "grade_distribution",
     "grade_shares",
@@ -339,6 +343,33 @@ def validate_bands(bands: Iterable[GradeBand]) -> tuple[GradeBand, ...]:
     return bands
 
 
+def bands_from_json(items) -> tuple[GradeBand, ...]:
+    """The one parser of grade bands in their stored form, highest first:
+    [{"grade": "A", "min_rate": "100"}, ...] (Strategy.grade_bands, the data export's
+    grade_bands cell once decoded). Returns them validated as validate_bands does; ValueError
+    (in Japanese and English) for anything else, so callers catch one exception."""
+    if not isinstance(items, (list, tuple)):
+        raise ValueError(_bilingual("評価区分は一覧（配列）で指定してください", f"grade bands must be a list, got {items!r}"))
+    bands = []
+    for item in items:
+        if not isinstance(item, dict) or "grade" not in item or "min_rate" not in item:
+            raise ValueError(
+                _bilingual(f"評価区分には grade と min_rate が必要です: {item!r}", f"a grade band needs grade and min_rate: {item!r}")
+            )
+        raw = item["min_rate"]
+        try:
+            min_rate = Decimal(str(raw))
+        except ArithmeticError:
+            raise ValueError(_bilingual(f"下限値が数値ではありません: {raw!r}", f"min_rate is not a number: {raw!r}")) from None
+        bands.append(GradeBand(str(item["grade"]), min_rate))
+    return validate_bands(bands)
+
+
+def bands_to_json(bands: Iterable[GradeBand]) -> list[dict[str, str]]:
+    """The stored form bands_from_json reads: rates as strings so no float rounding creeps in."""
+    return [{"grade": band.grade, "min_rate": str(band.min_rate)} for band in bands]
+
+
 def grade(rate: Decimal | None, bands: Iterable[GradeBand] = DEFAULT_BANDS) -> str:
     """The grade for a rate: the first band whose min_rate <= rate; 「－」 for None.
 
@@ -389,7 +420,45 @@ def grade_shares(grades: Iterable[str | None], bands: Iterable[GradeBand] = DEFA
     return {g: _round(Fraction(n * 100, total), 1) for g, n in counts.items()}
 
 
-# --- expected path and trend ---------------------------------------------------------------
+# --- final target, expected path and trend -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FinalTarget:
+    """An indicator's final target (最終目標): always a number, with its fiscal year."""
+
+    fiscal_year: int
+    value: Value  # state NUMBER; keeps the places as entered
+    from_plan: bool  # True: no separate target is set, the plan's planned value stands in
+
+    @property
+    def number(self) -> Decimal:
+        return self.value.number
+
+
+def final_target(*, target=None, target_fiscal_year: int | None = None, planned: Mapping[int, object],
+                 last_fiscal_year: int | None = None) -> FinalTarget | None:
+    """The one rule for an indicator's final target, shown alike by the entry grid and the dashboards.
+
+    An explicit target (the indicator's target value and fiscal year) wins. Otherwise the
+    goal is the plan's own planned value for its last year that has a number (Sasebo prints
+    no separate target: the R9 plan is the goal): a last year marked 「…」 (not yet set) or
+    「－」 (not applicable) or holding text is skipped for the latest earlier year with a
+    number, because a target must be a number to compare against. `planned` maps fiscal year
+    to planned value (a Value or a raw cell); years after `last_fiscal_year` (the plan's last)
+    are not the plan's and are ignored. None when there is no number at all.
+    """
+    target = Value.of(target)
+    if target.is_number and target_fiscal_year is not None:
+        return FinalTarget(target_fiscal_year, target, from_plan=False)
+    for fiscal_year in sorted(planned, reverse=True):
+        if last_fiscal_year is not None and fiscal_year > last_fiscal_year:
+            continue
+        value = Value.of(planned[fiscal_year])
+        if value.is_number:
+            return FinalTarget(fiscal_year, value, from_plan=True)
+    return None
+
 
 
 def expected_value(*, baseline_value, baseline_fiscal_year: int | None, target_value, target_fiscal_year: int | None, fiscal_year: int | None) -> Decimal | None:

@@ -5,7 +5,6 @@ Strategy → BasicPolicy → Measure → Step (optional). Projects live in the
 so the visible labels are data on the Strategy (`label_*`), never code.
 """
 
-from decimal import Decimal
 
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
@@ -87,7 +86,7 @@ class User(AbstractUser):
 
 
 def default_grade_bands():
-    return [{"grade": band.grade, "min_rate": str(band.min_rate)} for band in achievement.DEFAULT_BANDS]
+    return achievement.bands_to_json(achievement.DEFAULT_BANDS)
 
 
 class Strategy(models.Model):
@@ -139,15 +138,12 @@ class Strategy(models.Model):
     def clean(self):
         try:
             self.bands()
-        except (ValueError, TypeError, KeyError, ArithmeticError) as error:
+        except ValueError as error:
             raise ValidationError({"grade_bands": str(error)}) from None
 
     def bands(self) -> tuple[achievement.GradeBand, ...]:
-        bands = tuple(
-            achievement.GradeBand(str(item["grade"]), Decimal(str(item["min_rate"]))) for item in self.grade_bands
-        )
-        achievement.validate_bands(bands)
-        return bands
+        """The strategy's grade bands, parsed and validated by plans.achievement.bands_from_json."""
+        return achievement.bands_from_json(self.grade_bands)
 
     @property
     def fiscal_years(self) -> list[int]:

@@ -6,6 +6,7 @@ verbatim text (Sasebo prints 実施済 in value cells), or empty. 「－」 and 
 never stored as NULL or zero, so they survive every round trip.
 """
 
+from collections.abc import Mapping
 from decimal import Decimal
 
 from django.conf import settings
@@ -162,6 +163,13 @@ class Indicator(models.Model):
     @property
     def owner(self):
         return self.basic_policy or self.measure or self.project
+
+    def final_target(self, planned: Mapping[int, achievement.Value]) -> achievement.FinalTarget | None:
+        """achievement.final_target for this indicator: its own target, or else the last planned
+        number of the strategy's period. `planned`: this indicator's planned values by fiscal year
+        (numbers are enough; other years are skipped anyway). Reads self.strategy."""
+        return achievement.final_target(target=self.target, target_fiscal_year=self.target_fiscal_year,
+                                        planned=planned, last_fiscal_year=self.strategy.last_fiscal_year)
 
     def expected_value(self, fiscal_year: int) -> Decimal | None:
         return achievement.expected_value(

@@ -476,8 +476,8 @@ def indicator_page(d: Dashboard, indicator_id: int) -> dict:
             tone=summary.tone(achievement.grade(rate, d.bands), d.bands),
         ))
     planned = {fy: v.planned for fy, v in values.items()}
-    target = summary.final_target(target_value=indicator.target_value,
-                                  target_fiscal_year=indicator.target_fiscal_year, planned=planned)
+    final = indicator.final_target(planned)  # the same rule as the entry grid
+    target = (final.fiscal_year, final.number, final.from_plan) if final else None
     projection = summary.projection(actuals, target, direction=indicator.direction, tolerance=indicator.tolerance)
     series = figures.IndicatorSeries(
         fiscal_years=d.strategy.fiscal_years,

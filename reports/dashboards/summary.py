@@ -213,15 +213,6 @@ def matches(row: IndicatorRow, filters, departments: dict[int, DepartmentRow], m
 # --- one indicator -----------------------------------------------------------------------
 
 
-def final_target(*, target_value, target_fiscal_year, planned: dict[int, achievement.Value]):
-    """(fiscal_year, value, from_plan): the indicator's final target, or else the last
-    planned number (Sasebo's KPIs have no separate target); None without either."""
-    if target_value is not None and target_fiscal_year is not None:
-        return target_fiscal_year, target_value, False
-    numbers = [(fy, v.number) for fy, v in sorted(planned.items()) if v.is_number]
-    return (*numbers[-1], True) if numbers else None
-
-
 @dataclass
 class Projection:
     points: int  # numeric actuals used

@@ -26,10 +26,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 from openpyxl.xml.functions import tostring
 
+from imports.export_contract import ESCAPE, FORMULA_TRIGGERS  # OWASP CSV injection: may run as a formula
 from plans.achievement import NUMBER, Value
 
-# OWASP CSV injection: a cell starting with one of these may be run as a formula.
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 # A plain signed number such as "-5" or "+2.5" is a value, not an injection.
 _PLAIN_NUMBER_RE = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?")
 
@@ -48,7 +47,7 @@ def is_risky(text: str) -> bool:
 
 def csv_safe(text: str) -> str:
     """The OWASP escape for CSV: a leading single quote before a risky text."""
-    return "'" + text if is_risky(text) else text
+    return ESCAPE + text if is_risky(text) else text
 
 
 def clean(text: str) -> str:

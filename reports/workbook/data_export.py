@@ -1,6 +1,7 @@
 """The data export (docs/data-export.md): one row per indicator × fiscal year, XLSX or CSV.
 
-The import reads the XLSX back, so the sheet names, keys and headings are a contract.
+The import reads the XLSX back, so the sheet names, keys and headings are a contract; they
+live in imports.export_contract, which the import reads them from too.
 Texts are written as texts (never formulas); numbers of planned/actual arrive as their
 display strings so the decimals as entered survive.
 """
@@ -15,24 +16,8 @@ from collections.abc import Callable, Iterable
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
-from reports.workbook import labels
+from imports.export_contract import DATA_SHEET, HEADINGS, STRATEGY_KEYS, STRATEGY_SHEET
 from reports.workbook.cells import SheetWriter, Styler, csv_safe, save
-
-STRATEGY_KEYS = (
-    "strategy_code", "municipality_code", "municipality_name", "title", "description",
-    "first_fiscal_year", "last_fiscal_year", "label_basic_policy", "label_measure", "label_step",
-    "label_project", "grade_bands", "manager_review", "dx_review", "as_of",
-)
-HEADINGS = (
-    "basic_policy_code", "basic_policy_title", "measure_code", "measure_title",
-    "step_order", "step_code", "step_title",
-    "project_order", "project_code", "project_name", "project_leading", "project_lead_department",
-    "indicator_code", "indicator_kind", "indicator_order", "indicator_name", "unit", "direction", "tolerance",
-    "cumulative", "baseline_value", "baseline_fiscal_year", "target_value", "target_fiscal_year",
-    "formula", "data_source", "responsible_department", "indicator_note",
-    "fiscal_year", "fiscal_year_label", "planned", "actual", "comment", "value_note", "status",
-    "achievement_rate", "grade", "updated_at", "updated_by",
-)
 
 
 def build_data_xlsx(out, strategy: dict, rows: Iterable[dict], as_of: datetime.date,
@@ -42,12 +27,12 @@ def build_data_xlsx(out, strategy: dict, rows: Iterable[dict], as_of: datetime.d
     progress = progress or (lambda done, total: None)
     workbook = Workbook(write_only=True)
     styler = Styler(workbook)
-    plan = SheetWriter(workbook, styler, labels.STRATEGY_SHEET, [22, 80])
+    plan = SheetWriter(workbook, styler, STRATEGY_SHEET, [22, 80])
     for key in STRATEGY_KEYS:
         plan.append([plan.text(key, "data"), _cell(plan, strategy[key])])
     plan.close()
     progress(1, 3)
-    data = SheetWriter(workbook, styler, labels.DATA_SHEET, [14] * len(HEADINGS), freeze="A2")
+    data = SheetWriter(workbook, styler, DATA_SHEET, [14] * len(HEADINGS), freeze="A2")
     data.append([data.text(h, "head") for h in HEADINGS])
     count = 0
     for row in rows:

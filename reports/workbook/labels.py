@@ -2,15 +2,13 @@
 
 The annual report is an official Japanese document for the city council (the issue
 prescribes its sheet names and headings, like the seed it reproduces), and the data
-export's headings are a file format (docs/data-export.md). So these are literals,
+export's headings are a file format (docs/data-export.md, imports.export_contract). So these are literals,
 not translated msgids: an English UI must not change what the council or the import reads.
 """
 
 COVER_SHEET = "表紙・概要"
 PROJECTS_SHEET = "プロジェクト一覧"
 CHART_DATA_SHEET = "グラフデータ"
-STRATEGY_SHEET = "計画"  # data export
-DATA_SHEET = "データ"  # data export
 
 REPORT_TITLE = "{strategy} {year} 進捗状況報告"
 AS_OF = "作成基準日"

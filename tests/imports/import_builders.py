@@ -20,6 +20,7 @@ from decimal import Decimal
 import openpyxl
 from django.conf import settings
 
+from imports import export_contract
 from kpis.models import Indicator, YearlyValue
 from plans import fiscal_years
 
@@ -158,14 +159,7 @@ def kpi_sheet(book: openpyxl.Workbook | None = None) -> openpyxl.Workbook:
 
 # --- the data export (docs/data-export.md), minimal ------------------------------------------
 
-EXPORT_HEADINGS = (
-    "basic_policy_code", "basic_policy_title", "measure_code", "measure_title", "step_order", "step_code", "step_title",
-    "project_order", "project_code", "project_name", "project_leading", "project_lead_department", "indicator_code",
-    "indicator_kind", "indicator_order", "indicator_name", "unit", "direction", "tolerance", "cumulative",
-    "baseline_value", "baseline_fiscal_year", "target_value", "target_fiscal_year", "formula", "data_source",
-    "responsible_department", "indicator_note", "fiscal_year", "fiscal_year_label", "planned", "actual", "comment",
-    "value_note", "status", "achievement_rate", "grade", "updated_at", "updated_by",
-)
+EXPORT_HEADINGS = export_contract.HEADINGS
 
 
 def _escape(text) -> str:
@@ -243,10 +237,10 @@ def strategy_rows(strategy) -> list[tuple[str, str]]:
 def data_export(strategy) -> openpyxl.Workbook:
     book = openpyxl.Workbook()
     plan = book.active
-    plan.title = "計画"
+    plan.title = export_contract.STRATEGY_SHEET
     for key, value in strategy_rows(strategy):
         plan.append([key, _escape(value)])
-    data = book.create_sheet("データ")
+    data = book.create_sheet(export_contract.DATA_SHEET)
     data.append(list(EXPORT_HEADINGS))
     for row in export_rows(strategy):
         data.append([str(x) if x != "" else None for x in row])

@@ -7,8 +7,9 @@ from decimal import Decimal
 
 import pytest
 
+from imports.export_contract import HEADINGS, STRATEGY_KEYS
 from plans.achievement import DEFAULT_BANDS, Value
-from reports.workbook import HEADINGS, STRATEGY_KEYS, build_data_csv, build_data_xlsx, build_report
+from reports.workbook import build_data_csv, build_data_xlsx, build_report
 from reports.workbook.cells import csv_safe, is_risky, text_lines
 from reports.workbook.report import sheet_title
 from reports.workbook.rows import IndicatorRow, MeasureRow, PolicySection, ProjectRow, ReportMeta, StepRow

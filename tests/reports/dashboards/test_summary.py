@@ -143,14 +143,7 @@ def test_grade_filter_behind_means_evaluated_and_below_the_top_band(rows):
     assert [g.row.id for g in graded if row_summary.grade_matches(g, "－", BANDS)] == [4, 5]
 
 
-# --- projection and final target -------------------------------------------------------------
-
-
-def test_final_target_falls_back_to_the_last_planned_number():
-    planned = {2025: achievement.Value.of("65.0"), 2026: achievement.Value.of("30.0"), 2027: achievement.Value.of("…")}
-    assert summary.final_target(target_value=None, target_fiscal_year=None, planned=planned) == (2026, Decimal("30.0"), True)
-    assert summary.final_target(target_value=Decimal(20), target_fiscal_year=2030, planned=planned) == (2030, 20, False)
-    assert summary.final_target(target_value=None, target_fiscal_year=None, planned={}) is None
+# --- projection (the final target's rule is tested in tests/plans/test_final_target.py) ----------------------
 
 
 def test_projection_of_a_falling_indicator_that_falls_too_slowly():
