@@ -1,0 +1,109 @@
+"""The indicator pages: the filtered list, and one indicator with its yearly table and chart."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from kpis.models import stored_value
+from plans import achievement, fiscal_years
+from reports.dashboards import aggregates, figures, selectors, summary
+from reports.dashboards.pages.context import Dashboard
+
+LIST_PAGE_SIZE = 100
+
+
+def indicator_list(d: Dashboard, *, where: Q | None = None, page_size: int = LIST_PAGE_SIZE):
+    """Graded indicators passing every filter (grade and change included), in plan order,
+    one page of them: the database filters, orders and counts (count, ids of the page),
+    then the page's rows are graded (+2 queries) and their owners named (+2 queries)."""
+    ids = aggregates.listed_ids(d.indicators(where=where, previous=True), d.bands, d.user, grade=d.filters.grade,
+                                change=d.filters.change, policy_order=[p.pk for p in d.policies])
+    page = Paginator(ids, page_size).get_page(d.filters.page)
+    page.object_list = d.graded_ids(list(page.object_list))
+    selectors.attach_owners([g.row for g in page.object_list])
+    return page
+
+
+# --- one indicator -----------------------------------------------------------------------
+
+
+def tick_label(fiscal_year: int) -> str:
+    """Axis label: 令和5年度<br>2023年度 in Japanese, FY2023 in English."""
+    if (get_language() or "ja").startswith("ja"):
+        return f"{fiscal_years.era_label(fiscal_year)}<br>{fiscal_years.western_label(fiscal_year)}"
+    return fiscal_years.english_label(fiscal_year)
+
+
+@dataclass
+class YearRow:
+    fiscal_year: int
+    planned: object
+    actual: object  # None when hidden from this user
+    visible: bool
+    rate: object
+    grade: str
+    expected: object
+    status: str
+    comment: str
+    revisions: list
+    events: list
+    tone: str = "na"
+
+
+def indicator_page(d: Dashboard, indicator_id: int) -> dict:
+    indicator = selectors.indicator_detail(indicator_id, d.strategy)
+    if indicator is None:
+        raise Http404(_("No such indicator in this strategy."))
+    values = {v.fiscal_year: v for v in indicator.values.all()}
+    table, actuals = [], {}
+    for fy in sorted(set(d.strategy.fiscal_years) | set(values)):
+        value = values.get(fy)
+        row = selectors.IndicatorRow(indicator.pk, indicator.code, indicator.name, indicator.kind, indicator.unit,
+                                     indicator.direction, indicator.responsible_department_id, None, None, None, False)
+        visible = value is not None and summary.can_see(d.user, row, value)
+        rate = value.achievement_rate() if visible else None
+        if visible:
+            actuals[fy] = value.actual
+        table.append(YearRow(
+            fiscal_year=fy, planned=value.planned if value else None, actual=value.actual if visible else None,
+            visible=visible, rate=rate, grade=achievement.grade(rate, d.bands), expected=indicator.expected_value(fy),
+            status=value.get_status_display() if value else "", comment=value.comment if visible else "",
+            revisions=list(value.revisions.all()) if value else [],
+            events=list(value.review_events.all()) if visible else [],
+            tone=summary.tone(achievement.grade(rate, d.bands), d.bands),
+        ))
+    planned = {fy: v.planned for fy, v in values.items()}
+    final = indicator.final_target(planned)  # the same rule as the entry grid
+    target = (final.fiscal_year, final.number, final.from_plan) if final else None
+    projection = summary.projection(actuals, target, direction=indicator.direction, tolerance=indicator.tolerance)
+    series = figures.IndicatorSeries(
+        fiscal_years=d.strategy.fiscal_years,
+        tick_labels={fy: tick_label(fy) for fy in range(d.strategy.first_fiscal_year - 30, d.strategy.last_fiscal_year + 30)},
+        planned=planned, actual=actuals, unit=indicator.unit,
+        baseline=(indicator.baseline_fiscal_year, indicator.baseline_value)
+        if indicator.baseline_value is not None else None,
+        target=target[:2] if target else None,
+        expected={r.fiscal_year: r.expected for r in table if r.expected is not None},
+        projection=(projection.start, (projection.target[0], projection.projected))
+        if projection.projected is not None else None,
+        revisions=[(r.fiscal_year, rev.old, rev.new, rev.reason) for r in table for rev in r.revisions],
+    )
+    visible_years = {r.fiscal_year for r in table if r.visible}
+    history = [h for h in selectors.value_history(indicator) if h.fiscal_year in visible_years]
+    for h in history:  # historical rows carry the columns, not the model's properties
+        h.planned_display = stored_value(h.planned_state, h.planned_number, h.planned_places, h.planned_text).display()
+        h.actual_display = stored_value(h.actual_state, h.actual_number, h.actual_places, h.actual_text).display()
+    return {
+        "indicator": indicator, "table": table, "target": target, "projection": projection,
+        "history": history, "indicator_history": selectors.indicator_history(indicator),
+        "hidden": sum(1 for r in table if not r.visible and r.planned is not None),
+        "revision_count": sum(len(r.revisions) for r in table), "comment_count": sum(bool(r.comment) for r in table),
+        "figures": {"chart": figures.indicator_chart(series)},
+    }
+

@@ -1,0 +1,29 @@
+"""Reads for the report page and the workbooks.
+
+Each selector runs a fixed number of queries whatever the plan size. The big readers
+(project list, data export) stream ordered rows with `.iterator()` and merge them in
+Python, so a 100× plan costs the same memory as the demo; the policy sections (KPIs
+are a small share of the rows) are read whole. Rows are read by column name
+(`values_list(..., named=True)`), never by position.
+
+One concern per module, as the workbook sheets they feed (reports.workbook):
+- jobs.py: the report page's job list and one job;
+- scope.py: `Scope`, what a report covers, and the department names it prints;
+- meta.py: the title data and columns (cover, every sheet);
+- sections.py: one section per basic policy (the policy sheets);
+- project_list.py: the project list, streamed (the 事業一覧 sheet);
+- data_export.py: the data export's strategy sheet and rows, streamed;
+- columns.py: reading named columns into values and department names.
+"""
+
+from reports.selectors.data_export import data_rows, data_strategy
+from reports.selectors.jobs import report_job_get, report_job_list
+from reports.selectors.meta import report_meta
+from reports.selectors.project_list import report_project_rows
+from reports.selectors.scope import Scope, department_name
+from reports.selectors.sections import report_sections
+
+__all__ = [
+    "Scope", "data_rows", "data_strategy", "department_name", "report_job_get", "report_job_list", "report_meta",
+    "report_project_rows", "report_sections",
+]

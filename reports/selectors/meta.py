@@ -1,0 +1,32 @@
+"""The report's title data, fiscal-year columns and category vocabularies."""
+
+from __future__ import annotations
+
+from django.db.models import Max, Min
+
+from plans.models import CategoryVocabulary
+from projects.models import ProjectYear
+from reports.selectors.scope import Scope
+from reports.workbook.rows import ReportMeta
+
+
+def report_meta(scope: Scope, *, as_of) -> ReportMeta:
+    """Title data, fiscal-year columns and category vocabularies (2 queries: vocabularies, phase years)."""
+    strategy = scope.strategy
+    vocabularies = tuple(
+        CategoryVocabulary.objects.filter(strategy=strategy, categories__projects__isnull=False)
+        .distinct().order_by("order", "pk").values_list("name", flat=True)
+    )
+    span = ProjectYear.objects.filter(
+        project__strategy=strategy, fiscal_year__gte=strategy.first_fiscal_year,
+        fiscal_year__lte=strategy.last_fiscal_year,
+    ).aggregate(first=Min("fiscal_year"), last=Max("fiscal_year"))
+    phase_years = tuple(range(span["first"], span["last"] + 1)) if span["first"] is not None else ()
+    return ReportMeta(
+        municipality=strategy.municipality.name, strategy_title=strategy.title, fiscal_year=scope.fiscal_year,
+        as_of=as_of, plan_as_of=strategy.plan_as_of, actuals_as_of=strategy.actuals_as_of,
+        fiscal_years=tuple(strategy.fiscal_years), phase_years=phase_years, bands=strategy.bands(),
+        label_basic_policy=strategy.label_basic_policy, label_measure=strategy.label_measure,
+        label_step=strategy.label_step, label_project=strategy.label_project,
+        vocabularies=vocabularies, scope=scope.label(strategy),
+    )

@@ -1,0 +1,48 @@
+"""What a report covers, and the names it prints for it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Q
+
+from plans.models import BasicPolicy, Department
+from reports.models import ReportJob
+from reports.workbook import labels
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a report covers: a strategy, optionally one basic policy or one department (with its 課)."""
+
+    strategy: object
+    fiscal_year: int
+    basic_policy: BasicPolicy | None = None
+    department: Department | None = None
+
+    @classmethod
+    def of(cls, job: ReportJob) -> Scope:
+        return cls(job.strategy, job.fiscal_year, job.basic_policy, job.department)
+
+    def departments(self, prefix: str) -> Q:
+        if self.department is None:
+            return Q()
+        return Q(**{prefix: self.department}) | Q(**{f"{prefix}__parent": self.department})
+
+    def label(self, strategy) -> str:
+        """The cover's 対象 line: '' for the whole strategy."""
+        if self.basic_policy is not None:
+            policy = self.basic_policy
+            name = f"{strategy.label_basic_policy} {policy.code} {policy.short_name or policy.title}"
+            return labels.SCOPE_ONLY.format(name=name)
+        if self.department is not None:
+            return labels.SCOPE_ONLY.format(name=department_name(self.department, " "))
+        return ""
+
+
+def department_name(department: Department | None, separator: str = "/") -> str:
+    if department is None:
+        return ""
+    if department.parent_id:
+        return f"{department.parent.name}{separator}{department.name}"
+    return department.name

@@ -1,0 +1,134 @@
+"""The policy sections of the report: one per basic policy, with its measures, steps and
+the KPIs of the policy and its measures (read whole: KPIs are a small share of the rows)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.db.models import Q
+
+from kpis.models import Indicator, YearlyValue
+from plans import achievement
+from plans.models import BasicPolicy, Measure, Narrative, NarrativeKind, Step, StepYear
+from reports.selectors.columns import NO_VALUE, ValueColumns, YearValue
+from reports.selectors.scope import Scope
+from reports.workbook.rows import IndicatorRow, MeasureRow, PolicySection, StepRow
+
+PLANNED, ACTUAL = ValueColumns("planned"), ValueColumns("actual")
+
+
+def report_sections(scope: Scope) -> list[PolicySection]:
+    """One section per basic policy in scope (7 queries: policies, narratives, measures,
+    steps, step years, indicators, their values)."""
+    strategy, fy = scope.strategy, scope.fiscal_year
+    policies = BasicPolicy.objects.filter(strategy=strategy).order_by("order", "pk")
+    if scope.basic_policy is not None:
+        policies = policies.filter(pk=scope.basic_policy.pk)
+    policies = list(policies.values_list("pk", "code", "title", "short_name", named=True))
+    narratives = _narratives(strategy, fy)
+    measures = defaultdict(list)
+    for m in (
+        Measure.objects.filter(basic_policy__strategy=strategy).order_by("order", "pk")
+        .values_list("pk", "basic_policy_id", "code", "title", "target_image", named=True)
+    ):
+        measures[m.basic_policy_id].append(
+            (m.pk, MeasureRow(m.code, m.title, m.target_image, narratives.get(("m", m.pk, "goal"), "")))
+        )
+    indicators = _section_indicators(scope)
+    steps = _section_steps(strategy)
+
+    sections = []
+    for policy in policies:
+        in_scope = indicators.get(("p", policy.pk), [])
+        shown = []
+        for measure_id, measure in measures[policy.pk]:
+            rows = indicators.get(("m", measure_id), [])
+            if scope.department is None or rows:
+                shown.append((measure_id, measure))
+                in_scope = in_scope + rows
+        if scope.department is not None and not in_scope:
+            continue
+        sections.append(PolicySection(
+            code=policy.code, title=policy.title, short_name=policy.short_name,
+            goal=narratives.get(("p", policy.pk, "goal"), ""), summary=narratives.get(("p", policy.pk, "summary"), ""),
+            measures=tuple(m for _, m in shown), indicators=tuple(in_scope),
+            steps=tuple(step for measure_id, _ in shown for step in steps.get(measure_id, [])),
+        ))
+    return sections
+
+
+def _narratives(strategy, fiscal_year: int) -> dict:
+    """Goal and summary texts of the year, keyed ("p", policy id, kind) / ("m", measure id, kind)."""
+    rows = Narrative.objects.filter(
+        Q(basic_policy__strategy=strategy) | Q(measure__basic_policy__strategy=strategy),
+        fiscal_year=fiscal_year, kind__in=[NarrativeKind.GOAL, NarrativeKind.SUMMARY],
+    ).values_list("basic_policy_id", "measure_id", "kind", "text", named=True)
+    return {
+        ("p", n.basic_policy_id, n.kind) if n.basic_policy_id else ("m", n.measure_id, n.kind): n.text for n in rows
+    }
+
+
+def _section_steps(strategy) -> dict[int, list[StepRow]]:
+    statuses = defaultdict(dict)
+    for year in StepYear.objects.filter(step__measure__basic_policy__strategy=strategy).values_list(
+        "step_id", "fiscal_year", "status", named=True
+    ):
+        statuses[year.step_id][year.fiscal_year] = year.status
+    result = defaultdict(list)
+    for step in (
+        Step.objects.filter(measure__basic_policy__strategy=strategy).order_by("order", "pk")
+        .values_list("pk", "measure_id", "measure__code", "measure__title", "code", "title", named=True)
+    ):
+        years = statuses.get(step.pk, {})
+        result[step.measure_id].append(StepRow(
+            owner=f"{step.measure__code} {step.measure__title}".strip(), code=step.code, title=step.title,
+            statuses=tuple(years.get(fy, "") for fy in strategy.fiscal_years),
+        ))
+    return result
+
+
+def _section_indicators(scope: Scope) -> dict[tuple, list[IndicatorRow]]:
+    """Indicators of basic policies and measures, keyed ("p", policy id) / ("m", measure id)."""
+    strategy = scope.strategy
+    queryset = Indicator.objects.filter(scope.departments("responsible_department"), strategy=strategy,
+                                        project__isnull=True)
+    values = defaultdict(dict)
+    for value in YearlyValue.objects.filter(indicator__in=queryset.values("pk")).values_list(
+        "indicator_id", "fiscal_year", *PLANNED.names, *ACTUAL.names, "comment", named=True
+    ):
+        values[value.indicator_id][value.fiscal_year] = YearValue(PLANNED(value), ACTUAL(value), value.comment)
+    bands = strategy.bands()
+    result = defaultdict(list)
+    for row in queryset.order_by("order", "pk").values_list(
+        "pk", "basic_policy_id", "basic_policy__code", "basic_policy__title", "measure_id", "measure__code",
+        "measure__title", "name", "unit", "direction", "baseline_value", "tolerance", "formula", named=True,
+    ):
+        if row.basic_policy_id:
+            key, owner = ("p", row.basic_policy_id), f"{row.basic_policy__code} {row.basic_policy__title}"
+        else:
+            key, owner = ("m", row.measure_id), f"{row.measure__code} {row.measure__title}"
+        result[key].append(_indicator_row(scope.fiscal_year, strategy.fiscal_years, bands, values.get(row.pk, {}),
+                                          owner=owner.strip(), name=row.name, unit=row.unit, formula=row.formula,
+                                          direction=row.direction, baseline=row.baseline_value,
+                                          tolerance=row.tolerance))
+    return result
+
+
+def _indicator_row(fiscal_year, years, bands, values: dict[int, YearValue], *, direction, baseline, tolerance,
+                   **fields) -> IndicatorRow:
+    """Grade by the latest year up to the report's with a numeric actual (the seed's R7
+    edition grades R5 actuals); the comment is the latest one written up to that year."""
+    evaluated = max((fy for fy, value in values.items() if fy <= fiscal_year and value.actual.is_number),
+                    default=None)
+    rate = None
+    if evaluated is not None:
+        value = values[evaluated]
+        rate = achievement.achievement_rate(actual=value.actual, planned=value.planned, direction=direction,
+                                            baseline=baseline, tolerance=tolerance)
+    comments = [(fy, value.comment) for fy, value in values.items() if fy <= fiscal_year and value.comment]
+    return IndicatorRow(
+        planned=tuple(values.get(fy, NO_VALUE).planned for fy in years),
+        actual=tuple(values.get(fy, NO_VALUE).actual for fy in years),
+        comment=max(comments)[1] if comments else "",
+        rate=rate, grade=achievement.grade(rate, bands), evaluated_year=evaluated, **fields,
+    )
