@@ -12,10 +12,10 @@ per row without a query per row.
 """
 
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kpis.models import EntryStatus, ReviewStage, YearlyValue
+from kpis.models.entry import WINDOW_CLOSED, WINDOW_ENDED, WINDOW_UPCOMING
 from plans.models import Role
 
 EDITABLE = frozenset({EntryStatus.NOT_ENTERED, EntryStatus.DRAFT, EntryStatus.RETURNED})
@@ -76,12 +76,12 @@ def entry_refusal(user, value: YearlyValue, *, entry_round, now=None) -> str | N
         return _("This indicator belongs to another department.")
     if entry_round is None:
         return _("No entry period is set for this fiscal year.")
-    if entry_round.is_closed:
+    window = entry_round.window_at(now)
+    if window == WINDOW_CLOSED:
         return _("The DX office has closed this fiscal year.")
-    now = now or timezone.now()
-    if now < entry_round.opens_at:
+    if window == WINDOW_UPCOMING:
         return _("The entry period has not started yet.")
-    if now >= entry_round.deadline:
+    if window == WINDOW_ENDED:
         return _("The entry period has ended.")
     if value.status not in EDITABLE:
         return _("This row is %(status)s and cannot be edited.") % {"status": value.get_status_display()}

@@ -1,6 +1,6 @@
 """E-mail reminders of the entry round, sent by the hourly Celery beat job.
 
-While a round is open (not closed, opens_at <= now < deadline):
+While a round is open (EntryRound.open_q: not closed, opens_at <= now < deadline):
 - on each day in `EntryRound.reminder_days` before the deadline (counted in local dates), every
   department with rows not yet submitted (未入力, 下書き) or returned (差戻し) gets one e-mail
   listing them, at Department.email or else at its staff and managers' addresses;
@@ -37,9 +37,7 @@ def send_entry_reminders(*, now=None) -> dict:
     now = now or timezone.now()
     today = timezone.localdate(now)
     outcome = Counter()
-    rounds = EntryRound.objects.filter(closed_at__isnull=True, opens_at__lte=now, deadline__gt=now).select_related(
-        "strategy"
-    )
+    rounds = EntryRound.objects.filter(EntryRound.open_q(now)).select_related("strategy")
     with translation.override(settings.LANGUAGE_CODE):
         for entry_round in rounds:
             outcome.update(_send_round(entry_round, today))

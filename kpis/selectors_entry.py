@@ -42,7 +42,7 @@ def open_rounds_for_department(department_id: int, *, now=None):
     now = now or timezone.now()
     owns = Indicator.objects.filter(strategy=OuterRef("strategy"), responsible_department_id=department_id)
     return (
-        EntryRound.objects.filter(closed_at__isnull=True, opens_at__lte=now, deadline__gt=now)
+        EntryRound.objects.filter(EntryRound.open_q(now))
         .filter(Exists(owns))
         .select_related("strategy")
         .order_by("deadline", "strategy__order", "pk")
@@ -65,7 +65,7 @@ def current_entry_round(user, *, now=None) -> EntryRound | None:
     if landing is not None:
         return landing
     rounds = EntryRound.objects.select_related("strategy")
-    open_rounds = rounds.filter(closed_at__isnull=True, opens_at__lte=now, deadline__gt=now)
+    open_rounds = rounds.filter(EntryRound.open_q(now))
     return open_rounds.order_by("deadline", "pk").first() or rounds.order_by("-fiscal_year", "-deadline").first()
 
 
