@@ -20,8 +20,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from kpis import permissions
 from plans import fiscal_years
-from plans.models import Role
 from reports import selectors
 from reports.models import JobStatus, ReportFormat, ReportJob, ReportKind, report_upload_to
 from reports.workbook import build_data_csv, build_data_xlsx, build_report
@@ -33,11 +33,6 @@ STALE_AFTER = datetime.timedelta(minutes=35)
 # A queued job nobody picked up for this long: the broker lost it or no worker runs.
 QUEUED_STALE_AFTER = datetime.timedelta(hours=6)
 SPOOL_BYTES = 8 * 1024 * 1024  # build in memory up to this size, then in a temporary file
-
-
-def can_use_reports(user) -> bool:
-    """Administrators and the DX office build and download reports (they hold unapproved values)."""
-    return bool(user and user.is_authenticated and user.role in (Role.ADMIN, Role.DX_OFFICE))
 
 
 def _bilingual(message: str, **params) -> str:
@@ -86,7 +81,7 @@ def report_job_create(*, user, strategy, fiscal_year: int, kind: str = ReportKin
                       file_format: str = ReportFormat.XLSX, basic_policy=None, department=None,
                       as_of: datetime.date | None = None, enqueue: bool = True) -> ReportJob:
     """Queue a report. `user` None means the command line (no permission check, no queue)."""
-    if user is not None and not can_use_reports(user):
+    if user is not None and not permissions.can_use_reports(user):
         raise PermissionDenied(_("Only administrators and the DX office can build reports."))
     _validate(strategy=strategy, fiscal_year=fiscal_year, kind=kind, file_format=file_format,
               basic_policy=basic_policy, department=department)
@@ -192,7 +187,7 @@ def file_name(job: ReportJob, *, display: bool = False) -> str:
 @transaction.atomic
 def report_job_retry(*, user, job: ReportJob) -> ReportJob:
     """Queue a failed job again (a conditional update: a second click does nothing more)."""
-    if not can_use_reports(user):
+    if not permissions.can_use_reports(user):
         raise PermissionDenied(_("Only administrators and the DX office can build reports."))
     queued = ReportJob.objects.filter(pk=job.pk, status=JobStatus.FAILED).update(
         status=JobStatus.QUEUED, progress=0, message="", started_at=None, finished_at=None,

@@ -5,7 +5,6 @@ from django.shortcuts import render
 
 from kpis import permissions, selectors_entry
 from kpis.views import strategy_or_404, window_state
-from plans.models import Role
 
 
 @login_required
@@ -25,7 +24,7 @@ def tracker(request, strategy, fiscal_year):
         "statuses": selectors_entry.TRACKED,
         "totals": totals,
         "total": sum(line.total for line in lines),
-        "links_to_departments": user.role in (Role.DX_OFFICE, Role.ADMIN),
-        "is_reviewer": user.role in permissions.REVIEWERS,
+        "links_to_departments": permissions.is_dx_office(user),
+        "is_reviewer": permissions.is_reviewer(user),
         "can_manage_rounds": permissions.can_manage_rounds(user),
     })

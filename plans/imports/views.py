@@ -16,10 +16,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from kpis import permissions
 from plans.imports import services, tasks, template
 from plans.imports.models import ImportRun
 from plans.imports.workbook import max_bytes
-from plans.models import Category, Department, Municipality, Role, Strategy
+from plans.models import Category, Department, Municipality, Strategy
 
 CREATE = "__create__"
 LEVEL_LABELS = {
@@ -38,7 +39,7 @@ def administrators_only(view):
     @login_required
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        if request.user.role != Role.ADMIN:
+        if not permissions.can_import(request.user):
             raise PermissionDenied
         return view(request, *args, **kwargs)
     return wrapped
