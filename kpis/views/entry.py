@@ -130,7 +130,6 @@ def _grid_context(request, strategy, fiscal_year, department, *, outcomes=None):
         "waiting_review": sum(
             1 for row in rows if row.value.status == EntryStatus.SUBMITTED and strategy.manager_review
         ) if permissions.reviews_first(user) and enters else 0,
-        "is_reviewer": permissions.is_reviewer(user),
     }
 
 

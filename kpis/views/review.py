@@ -42,9 +42,6 @@ def review_queue(request, strategy, fiscal_year):
         "rows": rows,
         "approve_form": ApproveForm(),
         "reviewable_count": sum(1 for row in rows if row.reviewable),
-        "can_revise": permissions.can_revise_target(user),
-        "can_reopen": permissions.can_reopen(user),
-        "can_manage_rounds": permissions.can_manage_rounds(user),
     })
 
 
