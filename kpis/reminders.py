@@ -22,6 +22,7 @@ from django.db import IntegrityError, transaction
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
+from kpis import permissions
 from kpis.models import EntryRound, EntryStatus, ReminderLog, ReviewAction, ReviewEvent, YearlyValue
 from plans.fiscal_years import display_label
 from plans.models import Role, User
@@ -113,7 +114,7 @@ def _department_addresses(departments) -> dict[int, list[str]]:
     """Department.email, or else the addresses of its active staff and managers."""
     addresses = {department.pk: [department.email] if department.email else [] for department in departments}
     users = User.objects.filter(
-        department_id__in=[pk for pk, found in addresses.items() if not found], role__in=(Role.STAFF, Role.MANAGER),
+        department_id__in=[pk for pk, found in addresses.items() if not found], role__in=sorted(permissions.DEPARTMENT_ROLES),
         is_active=True,
     ).exclude(email="").order_by("pk")
     for department_id, email in users.values_list("department_id", "email"):
