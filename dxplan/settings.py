@@ -91,6 +91,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "kpis.context_processors.permissions",  # `may`: role flags, from kpis.permissions
             ],
         },
     },

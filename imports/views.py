@@ -2,7 +2,7 @@
 
 The preview and the import run as Celery tasks (in-process without a broker); the job
 row (ImportRun) carries progress and problems, and the page refreshes itself while a
-job runs. Only administrators (Role.ADMIN) may use these pages; others get 403.
+job runs. Only those kpis.permissions.can_import admits (administrators) may use these pages; others get 403.
 """
 
 from functools import wraps
@@ -19,7 +19,8 @@ from django.views.decorators.http import require_POST
 from imports import services, tasks, template
 from imports.models import ImportRun
 from imports.workbook import max_bytes
-from plans.models import Category, Department, Municipality, Role, Strategy
+from kpis import permissions
+from plans.models import Category, Department, Municipality, Strategy
 
 CREATE = "__create__"
 LEVEL_LABELS = {
@@ -38,7 +39,7 @@ def administrators_only(view):
     @login_required
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        if request.user.role != Role.ADMIN:
+        if not permissions.can_import(request.user):
             raise PermissionDenied
         return view(request, *args, **kwargs)
     return wrapped

@@ -1,25 +1,104 @@
-"""Who may see and do what with a yearly value: the one place the rules live.
+"""Who may see and do what: the one place the access rules live.
 
-Views, the API and the services all ask these functions, so a rule cannot
-differ between the browser and a script. They need the value's indicator (and
-its strategy) loaded with select_related and nothing else, so a list can ask
-per row without a query per row.
+Views, the API, the services, the reports and the import all ask these functions,
+and templates get them as flags (kpis.context_processors), so a rule cannot differ
+between the browser and a script. They take the user and plain inputs (a status, a
+department id); the value forms need the value's indicator (and its strategy) loaded
+with select_related and nothing else, so a list can ask per row without a query per row.
 
 - Staff and managers act for their own department: the department responsible
   for the indicator. Other departments' values are visible only once approved.
-- The DX office and administrators see everything; viewers see approved values.
+- Managers review first, their own department's rows only; the DX office reviews second.
+- The DX office and administrators see everything, set entry periods, revise targets
+  and build reports; only administrators reopen an approved row and import plans.
+- Viewers see approved values.
 - Refusals come back as a reason in Japanese and English, shown to the user.
 """
 
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kpis.models import EntryStatus, ReviewStage, YearlyValue
+from kpis.models.entry import WINDOW_CLOSED, WINDOW_ENDED, WINDOW_UPCOMING
 from plans.models import Role
 
 EDITABLE = frozenset({EntryStatus.NOT_ENTERED, EntryStatus.DRAFT, EntryStatus.RETURNED})
+# The roles, grouped as the rules below use them.
+DEPARTMENT_ROLES = frozenset({Role.STAFF, Role.MANAGER})
+DX_OFFICE_ROLES = frozenset({Role.DX_OFFICE, Role.ADMIN})
 REVIEWERS = frozenset({Role.MANAGER, Role.DX_OFFICE, Role.ADMIN})
+
+
+def _role(user) -> str | None:
+    """The user's role; None for an anonymous user, who has none (and so may do nothing)."""
+    return getattr(user, "role", None)
+
+
+# --- roles -----------------------------------------------------------------------------------
+
+
+def is_department_user(user) -> bool:
+    """Staff and managers: they enter their own department's values and see its drafts;
+    everyone else picks a department to look at, read only."""
+    return _role(user) in DEPARTMENT_ROLES
+
+
+def is_dx_office(user) -> bool:
+    """The DX office and administrators: they see every department's values, drafts
+    included, and steer the round for all of them."""
+    return _role(user) in DX_OFFICE_ROLES
+
+
+def is_reviewer(user) -> bool:
+    """Managers, the DX office and administrators: they may open the review queue."""
+    return _role(user) in REVIEWERS
+
+
+def reviews_first(user) -> bool:
+    """Department managers: the first review, of their own department's rows only."""
+    return _role(user) == Role.MANAGER
+
+
+def can_enter_for_department(user, department_id: int | None) -> bool:
+    """Whether the user enters (saves, submits) the values of `department_id`: staff and
+    managers, for their own department only. The round's window and the row's status are
+    asked per row by entry_refusal."""
+    return is_department_user(user) and department_id is not None and department_id == user.department_id
+
+
+def can_read_history(user, department_id: int | None) -> bool:
+    """Whether the user may read the history of changes of `department_id`'s rows: only
+    those who see all its values (the department itself, the DX office, administrators),
+    so drafts of other departments do not leak through their history."""
+    return is_dx_office(user) or can_enter_for_department(user, department_id)
+
+
+def can_manage_rounds(user) -> bool:
+    """Open entry periods, set deadlines and close a fiscal year."""
+    return is_dx_office(user)
+
+
+def can_revise_target(user) -> bool:
+    """Revise a planned value, with the reason kept as a TargetRevision."""
+    return is_dx_office(user)
+
+
+def can_reopen(user) -> bool:
+    """Reopen an approved row or a closed fiscal year."""
+    return _role(user) == Role.ADMIN
+
+
+def can_use_reports(user) -> bool:
+    """Administrators and the DX office build and download reports (they hold unapproved values)."""
+    return bool(user and user.is_authenticated and is_dx_office(user))
+
+
+def can_import(user) -> bool:
+    """Upload and import plan workbooks: administrators only."""
+    return _role(user) == Role.ADMIN
+
+
+# --- values ----------------------------------------------------------------------------------
 
 
 def own_department(user, value: YearlyValue) -> bool:
@@ -31,11 +110,10 @@ def visibility_scope(user) -> tuple:
     """Which actuals a user sees, as a key: ("all",), ("approved",) or ("department", id)
     (approved ones and their own department's). Users with the same scope see the same
     figures, so aggregates can be shared between them (reports.dashboards.cache)."""
-    role = getattr(user, "role", None)
-    if role in (Role.DX_OFFICE, Role.ADMIN):
+    if is_dx_office(user):
         return ("all",)
     department_id = getattr(user, "department_id", None)
-    if role in (Role.STAFF, Role.MANAGER) and department_id is not None:
+    if is_department_user(user) and department_id is not None:
         return ("department", department_id)
     return ("approved",)
 
@@ -70,18 +148,18 @@ def actual_visible_q(user, prefix: str = "", *, department: str | None = None) -
 
 def entry_refusal(user, value: YearlyValue, *, entry_round, now=None) -> str | None:
     """Why this user may not edit or submit this row now, or None when they may."""
-    if user.role not in (Role.STAFF, Role.MANAGER):
+    if not is_department_user(user):
         return _("Only department staff and managers enter actual values.")
     if not own_department(user, value):
         return _("This indicator belongs to another department.")
     if entry_round is None:
         return _("No entry period is set for this fiscal year.")
-    if entry_round.is_closed:
+    window = entry_round.window_at(now)
+    if window == WINDOW_CLOSED:
         return _("The DX office has closed this fiscal year.")
-    now = now or timezone.now()
-    if now < entry_round.opens_at:
+    if window == WINDOW_UPCOMING:
         return _("The entry period has not started yet.")
-    if now >= entry_round.deadline:
+    if window == WINDOW_ENDED:
         return _("The entry period has ended.")
     if value.status not in EDITABLE:
         return _("This row is %(status)s and cannot be edited.") % {"status": value.get_status_display()}
@@ -92,19 +170,19 @@ def review_stage_for(user, value: YearlyValue) -> str | None:
     """The review stage in which this user may approve or return this value now, or None."""
     strategy = value.indicator.strategy
     if value.status == EntryStatus.SUBMITTED and strategy.manager_review:
-        if user.role == Role.MANAGER and own_department(user, value):
+        if reviews_first(user) and own_department(user, value):
             return ReviewStage.MANAGER
         return None
     waiting_for_dx = value.status == EntryStatus.FIRST_APPROVED or (
         value.status == EntryStatus.SUBMITTED and not strategy.manager_review
     )
-    if waiting_for_dx and strategy.dx_review and user.role in (Role.DX_OFFICE, Role.ADMIN):
+    if waiting_for_dx and strategy.dx_review and is_dx_office(user):
         return ReviewStage.DX_OFFICE
     return None
 
 
 def review_refusal(user, value: YearlyValue, *, entry_round) -> str | None:
-    if user.role not in REVIEWERS:
+    if not is_reviewer(user):
         return _("Only managers, the DX office and administrators review.")
     if entry_round is not None and entry_round.is_closed:
         return _("The DX office has closed this fiscal year.")
@@ -114,15 +192,3 @@ def review_refusal(user, value: YearlyValue, *, entry_round) -> str | None:
         }
     return None
 
-
-def can_revise_target(user) -> bool:
-    return user.role in (Role.DX_OFFICE, Role.ADMIN)
-
-
-def can_manage_rounds(user) -> bool:
-    """Open entry periods, set deadlines and close a fiscal year."""
-    return user.role in (Role.DX_OFFICE, Role.ADMIN)
-
-
-def can_reopen(user) -> bool:
-    return user.role == Role.ADMIN

@@ -1,6 +1,6 @@
 """E-mail reminders of the entry round, sent by the hourly Celery beat job.
 
-While a round is open (not closed, opens_at <= now < deadline):
+While a round is open (EntryRound.open_q: not closed, opens_at <= now < deadline):
 - on each day in `EntryRound.reminder_days` before the deadline (counted in local dates), every
   department with rows not yet submitted (未入力, 下書き) or returned (差戻し) gets one e-mail
   listing them, at Department.email or else at its staff and managers' addresses;
@@ -22,6 +22,7 @@ from django.db import IntegrityError, transaction
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
+from kpis import permissions
 from kpis.models import EntryRound, EntryStatus, ReminderLog, ReviewAction, ReviewEvent, YearlyValue
 from plans.fiscal_years import display_label
 from plans.models import Role, User
@@ -37,9 +38,7 @@ def send_entry_reminders(*, now=None) -> dict:
     now = now or timezone.now()
     today = timezone.localdate(now)
     outcome = Counter()
-    rounds = EntryRound.objects.filter(closed_at__isnull=True, opens_at__lte=now, deadline__gt=now).select_related(
-        "strategy"
-    )
+    rounds = EntryRound.objects.filter(EntryRound.open_q(now)).select_related("strategy")
     with translation.override(settings.LANGUAGE_CODE):
         for entry_round in rounds:
             outcome.update(_send_round(entry_round, today))
@@ -115,7 +114,7 @@ def _department_addresses(departments) -> dict[int, list[str]]:
     """Department.email, or else the addresses of its active staff and managers."""
     addresses = {department.pk: [department.email] if department.email else [] for department in departments}
     users = User.objects.filter(
-        department_id__in=[pk for pk, found in addresses.items() if not found], role__in=(Role.STAFF, Role.MANAGER),
+        department_id__in=[pk for pk, found in addresses.items() if not found], role__in=sorted(permissions.DEPARTMENT_ROLES),
         is_active=True,
     ).exclude(email="").order_by("pk")
     for department_id, email in users.values_list("department_id", "email"):

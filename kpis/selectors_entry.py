@@ -24,7 +24,7 @@ from kpis.models import (
     stored_value,
 )
 from plans import achievement, fiscal_years
-from plans.models import Department, Role, Strategy
+from plans.models import Department, Strategy
 
 # How many earlier fiscal years the entry grid shows beside the year being entered.
 PREVIOUS_YEARS = 3
@@ -42,7 +42,7 @@ def open_rounds_for_department(department_id: int, *, now=None):
     now = now or timezone.now()
     owns = Indicator.objects.filter(strategy=OuterRef("strategy"), responsible_department_id=department_id)
     return (
-        EntryRound.objects.filter(closed_at__isnull=True, opens_at__lte=now, deadline__gt=now)
+        EntryRound.objects.filter(EntryRound.open_q(now))
         .filter(Exists(owns))
         .select_related("strategy")
         .order_by("deadline", "strategy__order", "pk")
@@ -52,7 +52,7 @@ def open_rounds_for_department(department_id: int, *, now=None):
 def landing_entry_round(user, *, now=None) -> EntryRound | None:
     """Where staff and managers land after login: their department's open round with
     the nearest deadline, or None (then the landing page is the plan list)."""
-    if not user.is_authenticated or user.role not in (Role.STAFF, Role.MANAGER) or not user.department_id:
+    if not user.is_authenticated or not permissions.is_department_user(user) or not user.department_id:
         return None
     return open_rounds_for_department(user.department_id, now=now).first()
 
@@ -65,7 +65,7 @@ def current_entry_round(user, *, now=None) -> EntryRound | None:
     if landing is not None:
         return landing
     rounds = EntryRound.objects.select_related("strategy")
-    open_rounds = rounds.filter(closed_at__isnull=True, opens_at__lte=now, deadline__gt=now)
+    open_rounds = rounds.filter(EntryRound.open_q(now))
     return open_rounds.order_by("deadline", "pk").first() or rounds.order_by("-fiscal_year", "-deadline").first()
 
 
@@ -75,7 +75,7 @@ def entry_round_list(user):
     rounds = EntryRound.objects.select_related("strategy", "closed_by").order_by(
         "strategy__order", "strategy__code", "-fiscal_year"
     )
-    if user.role in (Role.STAFF, Role.MANAGER):
+    if permissions.is_department_user(user):
         owns = Indicator.objects.filter(strategy=OuterRef("strategy"), responsible_department_id=user.department_id)
         rounds = rounds.filter(Exists(owns))
     return rounds
@@ -344,7 +344,7 @@ def review_rows(*, user, strategy: Strategy, fiscal_year: int, entry_round: Entr
         )
         .prefetch_related(Prefetch("review_events", queryset=_reviewer_comments(), to_attr="reviewer_comments"))
     )
-    if user.role == Role.MANAGER:
+    if permissions.reviews_first(user):
         values = values.filter(indicator__responsible_department_id=user.department_id)
     elif filters.department_id:
         values = values.filter(indicator__responsible_department_id=filters.department_id)

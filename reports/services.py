@@ -13,15 +13,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kpis import permissions
 from plans import fiscal_years
-from plans.models import Role
 from reports import tasks
 from reports.models import JobStatus, ReportFormat, ReportJob, ReportKind
-
-
-def can_use_reports(user) -> bool:
-    """Administrators and the DX office build and download reports (they hold unapproved values)."""
-    return bool(user and user.is_authenticated and user.role in (Role.ADMIN, Role.DX_OFFICE))
 
 
 def _enqueue(job_id: int) -> None:
@@ -59,7 +54,7 @@ def report_job_create(*, user, strategy, fiscal_year: int, kind: str = ReportKin
                       file_format: str = ReportFormat.XLSX, basic_policy=None, department=None,
                       as_of: datetime.date | None = None, enqueue: bool = True) -> ReportJob:
     """Queue a report. `user` None means the command line (no permission check, no queue)."""
-    if user is not None and not can_use_reports(user):
+    if user is not None and not permissions.can_use_reports(user):
         raise PermissionDenied(_("Only administrators and the DX office can build reports."))
     _validate(strategy=strategy, fiscal_year=fiscal_year, kind=kind, file_format=file_format,
               basic_policy=basic_policy, department=department)
@@ -75,7 +70,7 @@ def report_job_create(*, user, strategy, fiscal_year: int, kind: str = ReportKin
 @transaction.atomic
 def report_job_retry(*, user, job: ReportJob) -> ReportJob:
     """Queue a failed job again (a conditional update: a second click does nothing more)."""
-    if not can_use_reports(user):
+    if not permissions.can_use_reports(user):
         raise PermissionDenied(_("Only administrators and the DX office can build reports."))
     queued = ReportJob.objects.filter(pk=job.pk, status=JobStatus.FAILED).update(
         status=JobStatus.QUEUED, progress=0, message="", started_at=None, finished_at=None,

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from kpis import permissions
 from plans import fiscal_years
 from plans.models import BasicPolicy, Department, Strategy
 from plans.templatetags.dxplan import fiscal_year as fiscal_year_label
@@ -69,7 +70,7 @@ class ReportJobForm(forms.Form):
 
 
 def _require_reports(user) -> None:
-    if not services.can_use_reports(user):
+    if not permissions.can_use_reports(user):
         raise PermissionDenied(_("Only administrators and the DX office can build reports."))
 
 

@@ -16,7 +16,13 @@ from kpis.models.indicators import EntryStatus, YearlyValue
 from plans.fiscal_years import era_label
 from plans.models import Department, Strategy
 
-__all__ = ["EntryRound", "EntryRoundEvent", "ReminderLog", "ReviewAction", "ReviewEvent", "ReviewStage"]
+__all__ = [
+    "WINDOW_CLOSED", "WINDOW_ENDED", "WINDOW_NONE", "WINDOW_OPEN", "WINDOW_UPCOMING",
+    "EntryRound", "EntryRoundEvent", "ReminderLog", "ReviewAction", "ReviewEvent", "ReviewStage",
+]
+
+# Where a round's entry period stands (EntryRound.window_at); "none" when a fiscal year has no round.
+WINDOW_NONE, WINDOW_UPCOMING, WINDOW_OPEN, WINDOW_ENDED, WINDOW_CLOSED = "none", "upcoming", "open", "ended", "closed"
 
 
 def default_reminder_days():
@@ -52,13 +58,37 @@ class EntryRound(models.Model):
     def __str__(self):
         return f"{self.strategy} {era_label(self.fiscal_year)}"
 
+    # --- the entry window: the one rule, in Python and in SQL, side by side ----------------
+    # Departments may enter from opens_at (inclusive) until the deadline (exclusive), unless
+    # the DX office closed the year. Everything else (banners, refusals, landing pages,
+    # reminders) asks window_at / is_open_for_entry or filters with open_q; tests check the
+    # Python and SQL forms agree at the boundaries.
+
     @property
     def is_closed(self) -> bool:
         return self.closed_at is not None
 
-    def is_open_for_entry(self, now=None) -> bool:
+    def window_at(self, now=None) -> str:
+        """Where the entry period stands at `now`: one of WINDOW_CLOSED, WINDOW_UPCOMING,
+        WINDOW_ENDED, WINDOW_OPEN (a closed year is closed whatever the dates say)."""
         now = now or timezone.now()
-        return not self.is_closed and self.opens_at <= now < self.deadline
+        if self.is_closed:
+            return WINDOW_CLOSED
+        if now < self.opens_at:
+            return WINDOW_UPCOMING
+        if now >= self.deadline:
+            return WINDOW_ENDED
+        return WINDOW_OPEN
+
+    def is_open_for_entry(self, now=None) -> bool:
+        """Whether departments may enter and submit actuals at `now`."""
+        return self.window_at(now) == WINDOW_OPEN
+
+    @staticmethod
+    def open_q(now=None) -> Q:
+        """`is_open_for_entry` as a filter on rounds."""
+        now = now or timezone.now()
+        return Q(closed_at__isnull=True, opens_at__lte=now, deadline__gt=now)
 
 
 class EntryRoundEvent(models.Model):

@@ -8,30 +8,24 @@ the refusals of kpis.permissions as they are; nothing here decides a rule.
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from kpis.models.entry import WINDOW_CLOSED, WINDOW_ENDED, WINDOW_NONE, WINDOW_OPEN, WINDOW_UPCOMING
 from plans.models import Strategy
 
-WINDOW_NONE, WINDOW_UPCOMING, WINDOW_OPEN, WINDOW_ENDED, WINDOW_CLOSED = "none", "upcoming", "open", "ended", "closed"
-
+__all__ = [  # the window states are re-exported for the views
+    "WINDOW_CLOSED", "WINDOW_ENDED", "WINDOW_NONE", "WINDOW_OPEN", "WINDOW_UPCOMING",
+    "apply_errors", "refused", "safe_next", "strategy_or_404", "submit_form", "window_state",
+]
 
 def strategy_or_404(code: str) -> Strategy:
     return get_object_or_404(Strategy, code=code)
 
 
 def window_state(entry_round, now=None) -> str:
-    """Where the entry period of a round stands, for the banner at the top of the pages."""
-    now = now or timezone.now()
-    if entry_round is None:
-        return WINDOW_NONE
-    if entry_round.is_closed:
-        return WINDOW_CLOSED
-    if now < entry_round.opens_at:
-        return WINDOW_UPCOMING
-    if now >= entry_round.deadline:
-        return WINDOW_ENDED
-    return WINDOW_OPEN
+    """Where the entry period of a round stands, for the banner at the top of the pages
+    (EntryRound.window_at; WINDOW_NONE without a round)."""
+    return WINDOW_NONE if entry_round is None else entry_round.window_at(now)
 
 
 def safe_next(request, default: str) -> str:

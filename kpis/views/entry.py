@@ -18,14 +18,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kpis import selectors_entry, workflow
+from kpis import permissions, selectors_entry, workflow
 from kpis.forms import EntryRowForm, selected_ids
 from kpis.models import EntryStatus, YearlyValue
-from kpis.permissions import REVIEWERS
 from kpis.views import WINDOW_OPEN, strategy_or_404, window_state
-from kpis.views.history import may_read_history
 from plans import fiscal_years
-from plans.models import Department, Role
+from plans.models import Department
 
 SAVED, CONFLICT, INVALID, REFUSED = "saved", "conflict", "invalid", "refused"
 # Columns of the grid besides the earlier years: select, indicator, planned, target,
@@ -81,7 +79,7 @@ def _department_for(request):
         department = Department.objects.select_related("parent").filter(pk=int(wanted)).first()
         if department is not None:
             return department
-    if request.user.role in (Role.STAFF, Role.MANAGER):
+    if permissions.is_department_user(request.user):
         return request.user.department
     return None
 
@@ -106,7 +104,7 @@ def _grid_context(request, strategy, fiscal_year, department, *, outcomes=None):
     for row in rows:
         row.outcome = (outcomes or {}).get(row.value.pk)
     window = window_state(entry_round, now)
-    enters = user.role in (Role.STAFF, Role.MANAGER) and department is not None and department.pk == user.department_id
+    enters = department is not None and permissions.can_enter_for_department(user, department.pk)
     statuses = [row.value.status for row in rows]
     previous_years = [(p.fiscal_year, fiscal_years.short_label(p.fiscal_year)) for p in rows[0].previous] if rows else []
     return {
@@ -117,22 +115,21 @@ def _grid_context(request, strategy, fiscal_year, department, *, outcomes=None):
         "department": department,
         "departments": (
             selectors_entry.departments_with_rows(strategy, fiscal_year)
-            if user.role not in (Role.STAFF, Role.MANAGER) else None
+            if not permissions.is_department_user(user) else None
         ),
         "rows": rows,
         "previous_years": previous_years,
         "year_label": fiscal_years.short_label(fiscal_year),  # R6: column headers, full label in <abbr>
         "column_count": FIXED_COLUMNS + len(previous_years),
         "enters": enters,
-        "can_read_history": department is not None and may_read_history(user, department.pk),
+        "can_read_history": department is not None and permissions.can_read_history(user, department.pk),
         # Per-row reasons only say something when the page as a whole is editable.
         "row_reasons": enters and window == WINDOW_OPEN,
         "draft_count": statuses.count(EntryStatus.DRAFT),
         "returned_count": statuses.count(EntryStatus.RETURNED),
         "waiting_review": sum(
             1 for row in rows if row.value.status == EntryStatus.SUBMITTED and strategy.manager_review
-        ) if user.role == Role.MANAGER and enters else 0,
-        "is_reviewer": user.role in REVIEWERS,
+        ) if permissions.reviews_first(user) and enters else 0,
     }
 
 
@@ -219,7 +216,7 @@ def _row_context(request, value, department, outcome):
         department_id=value.indicator.responsible_department_id, entry_round=entry_round, value_ids=[value.pk],
     )
     row.outcome = outcome
-    enters = user.role in (Role.STAFF, Role.MANAGER) and department is not None and department.pk == user.department_id
+    enters = department is not None and permissions.can_enter_for_department(user, department.pk)
     return {
         "row": row, "strategy": strategy, "fiscal_year": value.fiscal_year, "department": department,
         "enters": enters, "row_reasons": enters and window_state(entry_round) == WINDOW_OPEN,

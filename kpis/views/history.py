@@ -11,24 +11,18 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
-from kpis import selectors_entry
+from kpis import permissions, selectors_entry
 from kpis.models import Indicator
 from kpis.views import refused, strategy_or_404
-from plans.models import Department, Role
+from plans.models import Department
 
 HISTORY_LIMIT = 1000
-
-
-def may_read_history(user, department_id) -> bool:
-    if user.role in (Role.DX_OFFICE, Role.ADMIN):
-        return True
-    return user.role in (Role.STAFF, Role.MANAGER) and department_id is not None and department_id == user.department_id
 
 
 @login_required
 def indicator_history(request, pk):
     indicator = get_object_or_404(Indicator.objects.select_related("strategy", "responsible_department"), pk=pk)
-    if not may_read_history(request.user, indicator.responsible_department_id):
+    if not permissions.can_read_history(request.user, indicator.responsible_department_id):
         return refused(request, _("Only the department in charge, the DX office and administrators can read this history."))
     entries = selectors_entry.value_history(values_filter=Q(indicator=indicator), limit=HISTORY_LIMIT)
     return render(request, "kpis/history.html", {
@@ -43,7 +37,7 @@ def department_history(request, strategy, fiscal_year):
     wanted = request.GET.get("department", "")
     department_id = int(wanted) if wanted.isdigit() else user.department_id
     department = get_object_or_404(Department.objects.select_related("parent"), pk=department_id) if department_id else None
-    if department is None or not may_read_history(user, department.pk):
+    if department is None or not permissions.can_read_history(user, department.pk):
         return refused(request, _("Only the department in charge, the DX office and administrators can read this history."))
     entries = selectors_entry.value_history(
         values_filter=Q(indicator__strategy=strategy, fiscal_year=fiscal_year,

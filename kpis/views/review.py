@@ -14,7 +14,6 @@ from kpis import permissions, selectors_entry, workflow
 from kpis.forms import ApproveForm, ReasonForm, ReturnForm, ReviewFilterForm, TargetRevisionForm, selected_ids
 from kpis.models import TargetRevision, YearlyValue
 from kpis.views import refused, safe_next, strategy_or_404, submit_form, window_state
-from plans.models import Role
 
 
 def _queue_url(strategy_code, fiscal_year) -> str:
@@ -24,11 +23,11 @@ def _queue_url(strategy_code, fiscal_year) -> str:
 @login_required
 def review_queue(request, strategy, fiscal_year):
     user = request.user
-    if user.role not in permissions.REVIEWERS:
+    if not permissions.is_reviewer(user):
         return refused(request, _("Only managers, the DX office and administrators review."))
     strategy = strategy_or_404(strategy)
     entry_round = selectors_entry.entry_round_of(strategy, fiscal_year)
-    departments = None if user.role == Role.MANAGER else selectors_entry.departments_with_rows(strategy, fiscal_year)
+    departments = None if permissions.reviews_first(user) else selectors_entry.departments_with_rows(strategy, fiscal_year)
     bands = strategy.bands()
     form = ReviewFilterForm(request.GET or None, departments=departments, bands=bands)
     rows = selectors_entry.review_rows(
@@ -43,9 +42,6 @@ def review_queue(request, strategy, fiscal_year):
         "rows": rows,
         "approve_form": ApproveForm(),
         "reviewable_count": sum(1 for row in rows if row.reviewable),
-        "can_revise": permissions.can_revise_target(user),
-        "can_reopen": permissions.can_reopen(user),
-        "can_manage_rounds": permissions.can_manage_rounds(user),
     })
 
 

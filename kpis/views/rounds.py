@@ -41,7 +41,7 @@ def round_list(request):
     for strategy in strategies:
         for entry_round in strategy.entry_rounds.all():
             entry_round.window = window_state(entry_round, now)
-    return render(request, "kpis/rounds.html", {"strategies": strategies, "can_reopen": permissions.can_reopen(request.user)})
+    return render(request, "kpis/rounds.html", {"strategies": strategies})
 
 
 def _default_fiscal_year(strategy) -> int:

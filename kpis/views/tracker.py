@@ -3,9 +3,8 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from kpis import permissions, selectors_entry
+from kpis import selectors_entry
 from kpis.views import strategy_or_404, window_state
-from plans.models import Role
 
 
 @login_required
@@ -15,7 +14,6 @@ def tracker(request, strategy, fiscal_year):
     entry_round = selectors_entry.entry_round_of(strategy, fiscal_year)
     lines = selectors_entry.tracker_lines(strategy=strategy, fiscal_year=fiscal_year)
     totals = {status: sum(line.counts[status] for line in lines) for status in selectors_entry.TRACKED}
-    user = request.user
     return render(request, "kpis/tracker.html", {
         "strategy": strategy,
         "fiscal_year": fiscal_year,
@@ -25,7 +23,4 @@ def tracker(request, strategy, fiscal_year):
         "statuses": selectors_entry.TRACKED,
         "totals": totals,
         "total": sum(line.total for line in lines),
-        "links_to_departments": user.role in (Role.DX_OFFICE, Role.ADMIN),
-        "is_reviewer": user.role in permissions.REVIEWERS,
-        "can_manage_rounds": permissions.can_manage_rounds(user),
     })
