@@ -11,6 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from kpis.models import stored_value
+from kpis.permissions import actual_visible
 from plans import achievement, fiscal_years
 from reports.dashboards import aggregates, figures, selectors, summary
 from reports.dashboards.pages.context import Dashboard
@@ -64,9 +65,8 @@ def indicator_page(d: Dashboard, indicator_id: int) -> dict:
     table, actuals = [], {}
     for fy in sorted(set(d.strategy.fiscal_years) | set(values)):
         value = values.get(fy)
-        row = selectors.IndicatorRow(indicator.pk, indicator.code, indicator.name, indicator.kind, indicator.unit,
-                                     indicator.direction, indicator.responsible_department_id, None, None, None, False)
-        visible = value is not None and summary.can_see(d.user, row, value)
+        visible = value is not None and actual_visible(
+            d.user, status=value.status, department_id=indicator.responsible_department_id)
         rate = value.achievement_rate() if visible else None
         if visible:
             actuals[fy] = value.actual
