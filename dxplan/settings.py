@@ -165,13 +165,20 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 if CELERY_BROKER_URL is None:
     CELERY_BROKER_URL = "memory://"
+# A dead broker must not hang a request: queueing a task gives up within a few seconds and
+# the job is marked failed with a message (plans.background). Ours are tried twice.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5, "interval_max": 0.5}
 
 # Cache: Redis when DXPLAN_CACHE_URL is set (or the Celery broker is Redis), else per-process
 # memory. The dashboards cache their plan-wide counts only in a cache every process shares
 # (reports.dashboards.cache), so it is on exactly when Redis is.
 CACHE_URL = env_str("DXPLAN_CACHE_URL", CELERY_BROKER_URL if CELERY_BROKER_URL.startswith("redis") else None)
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL, "KEY_PREFIX": "dxplan"}
+    # dxplan.cache: Django's Redis backend that answers "not cached" while Redis is unreachable.
+    "default": {"BACKEND": "dxplan.cache.DegradingRedisCache", "LOCATION": CACHE_URL, "KEY_PREFIX": "dxplan",
+                "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}}
     if CACHE_URL else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
 DXPLAN_DASHBOARD_CACHE = env_bool("DXPLAN_DASHBOARD_CACHE", CACHE_URL is not None)

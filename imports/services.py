@@ -337,3 +337,10 @@ def import_run_sweep(*, run: ImportRun) -> ImportRun:
             status=ImportRun.Status.FAILED, message="処理が止まりました / The job stopped.", finished_at=timezone.now())
         run.refresh_from_db()
     return run
+
+
+def import_run_unqueued(*, run_id: int, message: str) -> None:
+    """The broker did not take the run's next task: failed at once, with the message, rather
+    than left "uploaded" or "importing" for nobody to pick up."""
+    ImportRun.objects.filter(pk=run_id, status__in=(ImportRun.Status.UPLOADED, ImportRun.Status.APPLYING)).update(
+        status=ImportRun.Status.FAILED, message=message, finished_at=timezone.now(), updated_at=timezone.now())

@@ -10,7 +10,6 @@ from functools import wraps
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +19,7 @@ from imports import services, tasks, template
 from imports.models import ImportRun
 from imports.workbook import max_bytes
 from kpis import permissions
+from plans import background
 from plans.models import Category, Department, Municipality, Strategy
 
 CREATE = "__create__"
@@ -107,7 +107,8 @@ def _targets(item: dict, strategy) -> list[tuple[str, str]]:
 
 
 def _enqueue(task, run_id: int):
-    transaction.on_commit(lambda: task.delay(run_id))
+    background.enqueue_on_commit(task, run_id, on_unavailable=lambda message: services.import_run_unqueued(
+        run_id=run_id, message=message))
 
 
 @administrators_only

@@ -14,14 +14,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kpis import permissions
-from plans import fiscal_years
+from plans import background, fiscal_years
 from reports import tasks
 from reports.models import JobStatus, ReportFormat, ReportJob, ReportKind
 
 
 def _enqueue(job_id: int) -> None:
-    # After commit: a worker must find the row, and a rolled-back request enqueues nothing.
-    transaction.on_commit(lambda: tasks.build_report_job.delay(job_id))
+    background.enqueue_on_commit(tasks.build_report_job, job_id,
+                                 on_unavailable=lambda message: _unqueued(job_id, message))
+
+
+def _unqueued(job_id: int, message: str) -> None:
+    """The broker did not take the job: failed at once, with the message, never left queued."""
+    ReportJob.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(
+        status=JobStatus.FAILED, finished_at=timezone.now(), message=message)
 
 
 def _validate(*, strategy, fiscal_year, kind, file_format, basic_policy, department) -> None:

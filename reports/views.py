@@ -106,9 +106,9 @@ def create(request):
         else:
             form.add_error(None, error)
         return _page(request, form, status=400)
-    job.refresh_from_db()  # in-process (no broker) it has already run
+    job.refresh_from_db()  # in-process (no broker) it has already run; unqueued, it has failed
     if job.status == JobStatus.FAILED:
-        messages.error(request, _("The report could not be built. See the message in the list."))
+        messages.error(request, job.message or _("The report could not be built. See the message in the list."))
     else:
         messages.success(request, _("The report was requested: %(job)s.") % {"job": job})
     return redirect("reports:index")
@@ -129,9 +129,13 @@ def retry(request, pk):
     _require_reports(request.user)
     job = get_object_or_404(ReportJob, pk=pk)
     try:
-        services.report_job_retry(user=request.user, job=job)
+        job = services.report_job_retry(user=request.user, job=job)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
+        return redirect("reports:index")
+    job.refresh_from_db()  # the broker may have refused it after commit
+    if job.status == JobStatus.FAILED:
+        messages.error(request, job.message)
     else:
         messages.success(request, _("The job was queued again."))
     return redirect("reports:index")

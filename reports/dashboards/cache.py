@@ -18,6 +18,13 @@ Why this cannot go stale:
   database (a test run, a restore) is never read.
 The TTL only bounds the memory the cache holds.
 
+When the cache cannot be reached (dxplan.cache answers "not cached" and drops writes),
+counts are computed uncached. A write whose new token did not reach the cache leaves the
+old token there; the writing process replaces it at its next use that reaches the cache,
+and every other process that saw the outage does so too (a failed read resets it). A
+process that saw nothing of an outage can serve the older counts until that replacement
+or the TTL, whichever comes first.
+
 Used only with a cache shared by every process (Redis: DXPLAN_CACHE_URL, or the Celery
 broker's Redis); the embedded default (per-process memory) leaves it off, because a
 write by another process (a command, a worker) would not be seen there.
@@ -61,10 +68,13 @@ def touches_plan(sql: str) -> bool:
 
 
 def new_version() -> None:
-    cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+    global _process_started
+    if cache.set(VERSION_KEY, uuid.uuid4().hex, None) is False:  # the cache is down (dxplan.cache)
+        _process_started = False  # so the next use that reaches it replaces the token first
 
 
-def _version() -> str:
+def _version() -> str | None:
+    """The current token; None while the cache cannot be reached (then nothing is cached)."""
     global _process_started
     if not _process_started:
         _process_started = True
@@ -109,8 +119,11 @@ def remember(name: str, parts: tuple, compute, *, using: str = "default"):
     everything the result depends on: strategy, year, filters, who may see what)."""
     if not enabled() or connections[using].in_atomic_block:
         return compute()
+    version = _version()
+    if version is None:
+        return compute()
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
-    key = f"dashboards:{connections[using].settings_dict['NAME']}:{_version()}:{name}:{digest}"
+    key = f"dashboards:{connections[using].settings_dict['NAME']}:{version}:{name}:{digest}"
     found = cache.get(key)
     if found is None:
         found = (compute(),)

@@ -1,0 +1,72 @@
+"""Fixtures of the fault suite: a small plan made by the test (these tests commit, so they
+run on a transactional database that earlier such tests may have flushed), and the parts
+turned off: Redis (cache and broker) pointed at a closed port.
+
+The marker `faults` (pyproject.toml) is set on every test here: `pytest -m faults`."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+import dxplan.cache
+from dxplan.celery import app as celery_app
+from kpis.models import EntryRound, Indicator, IndicatorKind, YearlyValue
+from plans.models import BasicPolicy, Department, Municipality, Role, Strategy, User
+
+CLOSED_PORT_URL = "redis://127.0.0.1:1/3"  # nothing listens on port 1: every connection is refused
+PASSWORD = "fault-password-1234"
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "/tests/faults/" in str(item.fspath):
+            item.add_marker(pytest.mark.faults)
+
+
+@pytest.fixture
+def scene(transactional_db):
+    """One strategy with one KPI row in an open round; a staff member of its department,
+    a DX-office member and an administrator."""
+    municipality = Municipality.objects.create(code="faults", name="故障市")
+    department = Department.objects.create(municipality=municipality, name="故障課")
+    strategy = Strategy.objects.create(municipality=municipality, code="faults", title="故障テスト計画",
+                                       first_fiscal_year=2024, last_fiscal_year=2026)
+    policy = BasicPolicy.objects.create(strategy=strategy, code="1", title="方針")
+    indicator = Indicator.objects.create(strategy=strategy, basic_policy=policy, kind=IndicatorKind.KPI, code="K1",
+                                         name="故障時の指標", responsible_department=department)
+    value = YearlyValue.objects.create(indicator=indicator, fiscal_year=2024)
+    now = timezone.now()
+    EntryRound.objects.create(strategy=strategy, fiscal_year=2024, opens_at=now - timedelta(days=1),
+                              deadline=now + timedelta(days=1))
+    users = {
+        "staff": User.objects.create_user(username="f-staff", password=PASSWORD, role=Role.STAFF,
+                                          department=department),
+        "dx": User.objects.create_user(username="f-dx", password=PASSWORD, role=Role.DX_OFFICE),
+        "admin": User.objects.create_user(username="f-admin", password=PASSWORD, role=Role.ADMIN, is_staff=True,
+                                          is_superuser=True),
+    }
+    return {"strategy": strategy, "value": value, "users": users}
+
+
+def _reset_broker_connections():
+    # Celery keeps a pool of broker connections and producers built from broker_url.
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+
+
+@pytest.fixture
+def redis_down(settings, monkeypatch):
+    """The cache and the Celery broker on a closed port, as the settings make them from
+    CELERY_BROKER_URL / DXPLAN_CACHE_URL, with the dashboards' shared cache on; an outage
+    this process has not seen yet (so its one log line is this test's)."""
+    monkeypatch.setattr(dxplan.cache, "OUTAGES", dxplan.cache._Outages())
+    settings.CACHES = {"default": {"BACKEND": "dxplan.cache.DegradingRedisCache", "LOCATION": CLOSED_PORT_URL,
+                                   "KEY_PREFIX": "dxplan", "OPTIONS": {"socket_connect_timeout": 0.5}}}
+    settings.DXPLAN_DASHBOARD_CACHE = True
+    previous = {key: celery_app.conf[key] for key in ("broker_url", "task_always_eager")}
+    celery_app.conf.update(broker_url=CLOSED_PORT_URL, task_always_eager=False)
+    _reset_broker_connections()
+    yield
+    celery_app.conf.update(previous)
+    _reset_broker_connections()
