@@ -15,5 +15,6 @@ app.autodiscover_tasks()
 # or per job, so a beat restart or a duplicate delivery sends nothing twice.
 app.conf.beat_schedule = {
     "entry-reminders": {"task": "kpis.tasks.send_entry_reminders", "schedule": 60 * 60},
-    "sweep-stale-report-jobs": {"task": "reports.tasks.sweep_stale_jobs", "schedule": 5 * 60},
+    # Every minute: a job whose worker died is failed within its heartbeat's lost_after plus this.
+    "sweep-stale-report-jobs": {"task": "reports.tasks.sweep_stale_jobs", "schedule": 60},
 }

@@ -7,6 +7,7 @@ reports.services, which enqueues the task that calls this module.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import logging
 import tempfile
@@ -22,6 +23,7 @@ from django.utils.translation import gettext_noop
 
 from plans import fiscal_years
 from reports import selectors
+from reports.heartbeat import beating, lost_after
 from reports.models import JobStatus, ReportFormat, ReportJob, ReportKind, report_upload_to
 from reports.workbook import build_data_csv, build_data_xlsx, build_report
 
@@ -48,7 +50,7 @@ def report_job_claim(*, job_id: int) -> bool:
     return bool(
         ReportJob.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(
             status=JobStatus.RUNNING, started_at=timezone.now(), finished_at=None, progress=0, message="",
-            attempts=F("attempts") + 1,
+            attempts=F("attempts") + 1, heartbeat_at=None,
         )
     )
 
@@ -59,18 +61,20 @@ def _set_progress(job_id: int, done: int, total: int) -> None:
     ReportJob.objects.filter(pk=job_id, status=JobStatus.RUNNING).update(progress=percent)
 
 
-def report_job_run(*, job_id: int) -> ReportJob | None:
+def report_job_run(*, job_id: int, heartbeat: bool = False) -> ReportJob | None:
     """Claim, build and store the file; returns the job, or None when another run has it.
 
     Not one transaction: progress must be visible while the build runs. Each write is a
     single conditional UPDATE on the job row, so a swept or duplicate run changes nothing.
+    `heartbeat` (a worker's run) renews the job's sign of life while it builds (reports.heartbeat).
     """
     if not report_job_claim(job_id=job_id):
         logger.info("report job %s is not queued; nothing to do", job_id)
         return None
     job = selectors.report_job_get(job_id)
     try:
-        with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as out:
+        with beating(job_id) if heartbeat else contextlib.nullcontext(), \
+                tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as out:
             _build(job, out)
             out.seek(0)
             stored = default_storage.save(report_upload_to(job, file_name(job)), File(out))
@@ -142,9 +146,14 @@ def report_jobs_sweep_stale(*, now: datetime.datetime | None = None) -> int:
         message=_bilingual(gettext_noop("The build stopped without finishing (no result after %(minutes)s minutes). "
                                         "Retry the job."), minutes=int(STALE_AFTER.total_seconds() // 60)),
     )
+    lost = ReportJob.objects.filter(status=JobStatus.RUNNING, heartbeat_at__lt=now - lost_after()).update(
+        status=JobStatus.FAILED, finished_at=now,
+        message=_bilingual(gettext_noop("The worker building this job stopped (no sign of life for %(seconds)s "
+                                        "seconds). Retry the job."), seconds=int(lost_after().total_seconds())),
+    )
     queued = ReportJob.objects.filter(status=JobStatus.QUEUED, created_at__lt=now - QUEUED_STALE_AFTER).update(
         status=JobStatus.FAILED, finished_at=now,
         message=_bilingual(gettext_noop("The job was never started (no worker took it within %(hours)s hours). "
                                         "Retry the job."), hours=int(QUEUED_STALE_AFTER.total_seconds() // 3600)),
     )
-    return running + queued
+    return running + lost + queued

@@ -67,6 +67,10 @@ class ReportJob(models.Model):
     created_at = models.DateTimeField(_("requested at"), default=timezone.now, db_index=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(
+        _("last sign of life"), null=True, blank=True,
+        help_text=_("Renewed while a worker builds the job; a job whose worker died stops renewing it."),
+    )
 
     class Meta:
         verbose_name = _("report job")

@@ -13,6 +13,7 @@ import dxplan.cache
 from dxplan.celery import app as celery_app
 from kpis.models import EntryRound, Indicator, IndicatorKind, YearlyValue
 from plans.models import BasicPolicy, Department, Municipality, Role, Strategy, User
+from tests.reports.conftest import media  # noqa: F401 - the fixture: stored reports in a folder of the test
 
 CLOSED_PORT_URL = "redis://127.0.0.1:1/3"  # nothing listens on port 1: every connection is refused
 PASSWORD = "fault-password-1234"

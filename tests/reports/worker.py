@@ -39,14 +39,17 @@ def database_url() -> str:
     return f"postgres://{credentials}@{host}/{db['NAME']}?application_name={APPLICATION_NAME}"
 
 
-def start_worker(media: Path, log: Path) -> subprocess.Popen:
+def start_worker(media: Path, log: Path, **environ: str) -> subprocess.Popen:
+    """A worker in a process group of its own (its pid is the group's id), so a test can kill
+    the whole worker, pool children included, with os.killpg."""
     env = dict(os.environ, DATABASE_URL=database_url(), CELERY_BROKER_URL=settings.CELERY_BROKER_URL,
-               DJANGO_MEDIA_ROOT=str(media), PYTHONUNBUFFERED="1")
+               DJANGO_MEDIA_ROOT=str(media), PYTHONUNBUFFERED="1", **environ)
     celery = Path(sys.executable).with_name("celery")
     command = [str(celery), "-A", "dxplan", "worker", "--loglevel=INFO", "--concurrency=1",
                "--without-gossip", "--without-mingle", "--without-heartbeat", "-n", f"reports-test-{os.getpid()}@%h"]
     with open(log, "wb") as out:
-        process = subprocess.Popen(command, cwd=settings.BASE_DIR, env=env, stdout=out, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(command, cwd=settings.BASE_DIR, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                   start_new_session=True)
     deadline = time.monotonic() + READY_TIMEOUT
     while time.monotonic() < deadline:
         if process.poll() is not None:
