@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "dxplan.unavailable.DatabaseUnavailableMiddleware",  # last: sees the views' database errors first
 ]
 
 ROOT_URLCONF = "dxplan.urls"
