@@ -66,6 +66,8 @@ def redis_down(settings, monkeypatch):
                                    "KEY_PREFIX": "dxplan", "OPTIONS": {"socket_connect_timeout": 0.5}}}
     settings.DXPLAN_DASHBOARD_CACHE = True
     previous = {key: celery_app.conf[key] for key in ("broker_url", "task_always_eager")}
+    # Celery reads CELERY_BROKER_URL from the environment before its configuration: set both.
+    monkeypatch.setenv("CELERY_BROKER_URL", CLOSED_PORT_URL)
     celery_app.conf.update(broker_url=CLOSED_PORT_URL, task_always_eager=False)
     _reset_broker_connections()
     yield

@@ -8,6 +8,7 @@ the write must really commit, for the cache invalidation after commit to run.
 """
 
 import logging
+import os
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -87,3 +88,39 @@ def test_health_check_names_the_broker_and_the_cache_down(scene, redis_down, cli
     response = client.get("/healthz")
     assert response.status_code == 200  # the database answers: pages still work
     assert response.content.decode() == "degraded\ndatabase: ok\nbroker: unavailable\ncache: unavailable\n"
+
+
+def test_a_data_version_that_did_not_reach_the_cache_is_replaced_at_the_next_contact(monkeypatch):
+    """A write during the outage could not replace the dashboards' data version; once the cache
+    answers again this process replaces it before reading any count, so none older is served."""
+    from django.core.cache import caches
+
+    from dxplan.cache import DegradingRedisCache
+    from reports.dashboards import cache as dashboard_cache
+    from tests.faults.conftest import CLOSED_PORT_URL
+
+    reachable = caches.create_connection("default")
+    monkeypatch.setattr(dashboard_cache, "cache", reachable)
+    monkeypatch.setattr(dashboard_cache, "_process_started", True)
+    dashboard_cache.new_version()
+    before = reachable.get(dashboard_cache.VERSION_KEY)
+    assert dashboard_cache._version() == before
+
+    monkeypatch.setattr(dashboard_cache, "cache", DegradingRedisCache(CLOSED_PORT_URL, {}))
+    dashboard_cache.new_version()  # a committed write while Redis is down: the new token is lost
+
+    monkeypatch.setattr(dashboard_cache, "cache", reachable)  # Redis answers again, the old token still there
+    assert reachable.get(dashboard_cache.VERSION_KEY) == before
+    assert dashboard_cache._version() not in (before, None)
+
+
+def test_health_check_with_the_real_parts_up_says_ok(client, db):
+    from django.conf import settings
+
+    if not settings.CELERY_BROKER_URL.startswith("redis://"):
+        if os.environ.get("DXPLAN_REQUIRE_REAL_PARTS"):
+            pytest.fail("DXPLAN_REQUIRE_REAL_PARTS is set but the broker is not Redis")
+        pytest.skip("needs Redis (CELERY_BROKER_URL=redis://…)")
+    response = client.get("/healthz")
+    assert (response.status_code, response.content.decode()) == (
+        200, "ok\ndatabase: ok\nbroker: ok\ncache: ok\n")
