@@ -4,8 +4,10 @@ A 15 MB file can hold a 157 MB shared-strings part that passes a size and a zip-
 and then takes a worker to 1.4 GB. So each thing the reader materialises is bounded, and
 beyond a bound the file is refused (imports.workbook says which limit, and where) before
 anything is stored. With every figure below at its default, reading any accepted file stays
-under PEAK_RSS_MB of peak RSS in a worker process (measured: tests/imports/hostile/
-test_memory.py on the worst accepted files, bench/hostile_workbooks.py with the figures).
+under PEAK_RSS_MB of peak RSS in a worker process (measured by tests/imports/hostile/
+test_hostile_memory.py on the worst accepted files, each read in a fresh process: ~160 MB
+for a million shared strings and for a 64 MB part of 4-byte characters; the probe's file
+took 428 MB before these limits and is now refused at 75 MB).
 
 | limit | default | why this figure |
 |---|---|---|

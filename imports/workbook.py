@@ -2,8 +2,9 @@
 
 Refused before any parsing: files over the size limit, files that are not xlsx (legacy
 .xls, password-protected xlsx — both OLE2 containers —, CSV or HTML renamed to .xlsx,
-OpenDocument, Word), zip bombs. Refused while reading: corrupt parts, sheets over the
-row limit. Rows are streamed from openpyxl's read-only parser, so memory does not grow
+OpenDocument, Word), macro-enabled workbooks, zip bombs, parts over their uncompressed
+limit. Refused while reading: corrupt parts, and anything over imports.limits (shared
+strings, rows, columns, cells, merged ranges, text per cell). Hidden sheets are not read. Rows are streamed from openpyxl's read-only parser, so memory does not grow
 with the sheet; merged ranges are known once a sheet has been read to its end.
 """
 

@@ -126,7 +126,7 @@ def formula_with_cached_value() -> bytes:
     """O5 (an R3 planned value) a formula whose cached result Excel saved: 12."""
     book = project_list()
     book.active["O5"] = "=SUM(1,11)"
-    return edited(save(book), SHEET, b"<f>SUM(1,11)</f><v></v>", b"<f>SUM(1,11)</f><v>12</v>")
+    return edited(save(book), SHEET, b"<f>SUM(1,11)</f><v />", b"<f>SUM(1,11)</f><v>12</v>")
 
 
 def formula_without_cached_value() -> bytes:
