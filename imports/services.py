@@ -109,16 +109,16 @@ def _sources(book: Workbook, problems: Problems):
             # A sheet that looks like a plan but misses a heading is refused; a cover page is skipped.
             _unrecognised(sheet, best, problems, blocking=bool(best and (len(best.by_field) >= 2 or best.years)))
     if not any_data:
-        raise ImportRefused([*problems.notices(), Problem("empty_workbook", "ブックにデータがありません（すべてのシートが空です）。",
-                                     "The workbook is empty (every sheet is blank).")])
+        raise ImportRefused([Problem("empty_workbook", "ブックにデータがありません（すべてのシートが空です）。",
+                                     "The workbook is empty (every sheet is blank)."), *problems.notices()])
     if not sources and not problems.blocking:
         expected_ja = " / ".join(f"{s.ja}: {s.expected_ja}" for s in SPECS)
         expected_en = " / ".join(f"{s.en}: {s.expected_en}" for s in SPECS)
         seen = " / ".join(found)
-        raise ImportRefused([*problems.notices(), Problem("header_not_recognised",
+        raise ImportRefused([Problem("header_not_recognised",
                                      f"読み込める形式のシートがありません。必要な見出し — {expected_ja}。見つかった見出し — {seen}",
                                      f"No sheet is in a format the import reads. Expected headings — {expected_en}. "
-                                     f"Found — {seen}")])
+                                     f"Found — {seen}"), *problems.notices()])
     sources.sort(key=lambda source: source[1].spec.key != "project_list")
     formats = {header.spec.key for _, header in sources}
     return sources, record, "+".join(sorted(formats))
