@@ -163,6 +163,10 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A worker child whose memory passed this (KiB) after a task is replaced, so one large file
+# cannot leave a bloated process behind for the next tasks (imports.limits.PEAK_RSS_MB is
+# what reading any accepted workbook needs; the tasks' time limits sit on each task).
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("DXPLAN_WORKER_MAX_MEMORY_KB", 400 * 1024, minimum=1)
 CELERY_TIMEZONE = TIME_ZONE
 if CELERY_BROKER_URL is None:
     CELERY_BROKER_URL = "memory://"
@@ -187,7 +191,8 @@ CACHES = {
 }
 DXPLAN_DASHBOARD_CACHE = env_bool("DXPLAN_DASHBOARD_CACHE", CACHE_URL is not None)
 
-# Excel import limits (imports): refuse larger workbooks before reading them.
+# Excel import limits: refuse larger workbooks before reading them; every other bound on
+# what a workbook may make the import read is in imports/limits.py (override: DXPLAN_IMPORT_LIMITS).
 DXPLAN_IMPORT_MAX_BYTES = env_int("DXPLAN_IMPORT_MAX_BYTES", 20 * 1024 * 1024, minimum=1)
 DXPLAN_IMPORT_MAX_ROWS = env_int("DXPLAN_IMPORT_MAX_ROWS", 100_000, minimum=1)
 

@@ -14,12 +14,14 @@ import itertools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from imports import data_export, export_contract, headers, kpi_sheet, sasebo_projects
 from imports.cells import is_blank_row
+from imports.limits import TIME_LIMIT_MESSAGE
 from imports.models import ImportRun
 from imports.plan import Planner, Preview
 from imports.problems import ImportRefused, Problem, Problems
@@ -87,6 +89,10 @@ def _sources(book: Workbook, problems: Problems):
         record = data_export.read_strategy(book.sheet(export_contract.STRATEGY_SHEET), problems)
         return [(sheet, header)], record, "data_export"
     sources, any_data, found = [], False, []
+    for title in book.hidden_sheets:
+        problems.add(Problem("hidden_sheet_skipped", "非表示のシートは読み込みません。読み込むには Excel で再表示してください。",
+                             "Hidden sheets are not read; unhide the sheet in Excel to import it.", sheet=title,
+                             blocking=False))
     for sheet in book.sheets:
         if sheet.title == export_contract.STRATEGY_SHEET:
             record = data_export.read_strategy(sheet, problems)
@@ -104,7 +110,7 @@ def _sources(book: Workbook, problems: Problems):
             _unrecognised(sheet, best, problems, blocking=bool(best and (len(best.by_field) >= 2 or best.years)))
     if not any_data:
         raise ImportRefused([Problem("empty_workbook", "ブックにデータがありません（すべてのシートが空です）。",
-                                     "The workbook is empty (every sheet is blank).")])
+                                     "The workbook is empty (every sheet is blank)."), *problems.notices()])
     if not sources and not problems.blocking:
         expected_ja = " / ".join(f"{s.ja}: {s.expected_ja}" for s in SPECS)
         expected_en = " / ".join(f"{s.en}: {s.expected_en}" for s in SPECS)
@@ -112,7 +118,7 @@ def _sources(book: Workbook, problems: Problems):
         raise ImportRefused([Problem("header_not_recognised",
                                      f"読み込める形式のシートがありません。必要な見出し — {expected_ja}。見つかった見出し — {seen}",
                                      f"No sheet is in a format the import reads. Expected headings — {expected_en}. "
-                                     f"Found — {seen}")])
+                                     f"Found — {seen}"), *problems.notices()])
     sources.sort(key=lambda source: source[1].spec.key != "project_list")
     formats = {header.spec.key for _, header in sources}
     return sources, record, "+".join(sorted(formats))
@@ -292,6 +298,8 @@ def import_run_preview(*, run: ImportRun) -> ImportRun:
         preview = plan_import_preview(**_options(run), progress=_progress(run))
     except ImportRefused as refused:
         return _finish(run, ImportRun.Status.REFUSED, problems=refused.problems)
+    except SoftTimeLimitExceeded:
+        return _finish(run, ImportRun.Status.FAILED, message=TIME_LIMIT_MESSAGE)
     except Exception as error:  # the job row must never stay "checking"
         return _finish(run, ImportRun.Status.FAILED, message=repr(error)[:2000])
     run.preview, run.format, run.rows = preview.as_dict(), preview.format, preview.rows
@@ -326,6 +334,8 @@ def import_run_apply(*, run: ImportRun) -> ImportRun:
         return plan_import_apply(**_options(run), user=run.created_by, run=run, progress=_progress(run))
     except ImportRefused as refused:
         return _finish(run, ImportRun.Status.REFUSED, problems=refused.problems)
+    except SoftTimeLimitExceeded:  # raised inside the import's transaction: rolled back
+        return _finish(run, ImportRun.Status.FAILED, message=TIME_LIMIT_MESSAGE)
     except Exception as error:
         return _finish(run, ImportRun.Status.FAILED, message=repr(error)[:2000])
 

@@ -16,8 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from imports import services, tasks, template
+from imports.limits import max_bytes
 from imports.models import ImportRun
-from imports.workbook import max_bytes
 from kpis import permissions
 from plans import background
 from plans.models import Category, Department, Municipality, Strategy

@@ -2,8 +2,9 @@
 
 Refused before any parsing: files over the size limit, files that are not xlsx (legacy
 .xls, password-protected xlsx — both OLE2 containers —, CSV or HTML renamed to .xlsx,
-OpenDocument, Word), zip bombs. Refused while reading: corrupt parts, sheets over the
-row limit. Rows are streamed from openpyxl's read-only parser, so memory does not grow
+OpenDocument, Word), macro-enabled workbooks, zip bombs, parts over their uncompressed
+limit. Refused while reading: corrupt parts, and anything over imports.limits (shared
+strings, rows, columns, cells, merged ranges, text per cell). Hidden sheets are not read. Rows are streamed from openpyxl's read-only parser, so memory does not grow
 with the sheet; merged ranges are known once a sheet has been read to its end.
 """
 
@@ -16,30 +17,20 @@ import zipfile
 from collections.abc import Iterator
 from xml.etree.ElementTree import ParseError
 
-from django.conf import settings
-from openpyxl import load_workbook
 from openpyxl.styles.numbers import BUILTIN_FORMATS, BUILTIN_FORMATS_MAX_SIZE
-from openpyxl.utils import column_index_from_string, range_boundaries
+from openpyxl.utils import column_index_from_string, get_column_letter, range_boundaries
 from openpyxl.utils.datetime import from_excel, from_ISO8601
 from openpyxl.worksheet._reader import FORMULA_TAG, INLINE_STRING, VALUE_TAG, WorkSheetParser, _cast_number
-from openpyxl.xml.constants import SHEET_MAIN_NS
 
+from imports import limits
+from imports.bounded_reader import BoundedExcelReader, check_part, inline_text
+from imports.limits import max_bytes  # re-exported: imports.services reads it here
 from imports.problems import ImportRefused, Problem
 from imports.values import ErrorValue, Formatted, FormulaWithoutValue
 
-DEFAULT_MAX_BYTES = 20 * 1024 * 1024
-DEFAULT_MAX_ROWS = 100_000
-# A real xlsx inflates 5-20x; far more than that is a zip bomb, not a plan.
-MAX_INFLATION = 200
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-
-
-def max_bytes() -> int:
-    return getattr(settings, "DXPLAN_IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES)
-
-
-def max_rows() -> int:
-    return getattr(settings, "DXPLAN_IMPORT_MAX_ROWS", DEFAULT_MAX_ROWS)
+_SHEET_PART_RE = re.compile(r"xl/worksheets/sheet[0-9]+\.xml")
+_XML_PART_SUFFIXES = (".xml", ".rels", ".vml")
 
 
 def _refuse(code: str, ja: str, en: str, **where) -> ImportRefused:
@@ -137,7 +128,7 @@ def sniff(data: bytes, *, file_name: str = "") -> None:
     except (zipfile.BadZipFile, OSError, ValueError, EOFError):
         raise _corrupt() from None
     names = {info.filename for info in infos}
-    if "mimetype" in names and b"opendocument" in archive.read("mimetype"):
+    if "mimetype" in names and b"opendocument" in _head_of(archive, "mimetype"):
         raise _refuse(
             "ods",
             "OpenDocument 形式（.ods）のファイルです。「Excel ブック（*.xlsx）」として保存し直してください。",
@@ -149,15 +140,45 @@ def sniff(data: bytes, *, file_name: str = "") -> None:
             "Excel ブック（.xlsx）ではありません（Word 文書など別の形式の ZIP ファイルです）。",
             "This is a zip file but not an Excel workbook (e.g. a Word document).",
         )
+    if "xl/vbaProject.bin" in names or b"macroEnabled" in _head_of(archive, "[Content_Types].xml", 1 << 16):
+        raise _refuse(
+            "macro_enabled",
+            "マクロ付きのブック（.xlsm）は読み込めません。Excel で「Excel ブック（*.xlsx）」として保存し直してください。",
+            "Macro-enabled workbooks (.xlsm) are not read. Save the file as an Excel workbook (*.xlsx).",
+        )
+    _check_inflation(infos)
+
+
+def _head_of(archive: zipfile.ZipFile, name: str, size: int = 256) -> bytes:
+    """The first bytes of a part: enough to recognise it, never the whole of a hostile one."""
+    try:
+        with archive.open(name) as part:
+            return part.read(size)
+    except (KeyError, zipfile.BadZipFile, OSError, EOFError, ValueError):
+        return b""
+
+
+def _check_inflation(infos: list[zipfile.ZipInfo]) -> None:
+    """Zip bombs, and parts over their limit uncompressed (the zip's sizes bound what zipfile returns)."""
+    bounds = limits.current()
     inflated = sum(info.file_size for info in infos)
-    if inflated > limit * MAX_INFLATION // 10 or any(
-        info.file_size > 1_000_000 and info.file_size > MAX_INFLATION * max(info.compress_size, 1) for info in infos
+    if inflated > bounds.max_inflated_total or any(
+        info.file_size > 1_000_000 and info.file_size > bounds.max_inflation * max(info.compress_size, 1) for info in infos
     ):
         raise _refuse(
             "zip_bomb",
             "展開後のサイズが異常に大きいため読み込みを中止しました。",
             "The file expands to an abnormal size, so it was not read.",
         )
+    for info in infos:
+        name = info.filename
+        if name == "xl/sharedStrings.xml":
+            check_part(name, info.file_size, bounds.max_shared_strings_part, "共有文字列", "shared strings")
+        elif name == "xl/styles.xml":
+            check_part(name, info.file_size, bounds.max_styles_part, "書式", "styles")
+        elif name.endswith(_XML_PART_SUFFIXES) and not _SHEET_PART_RE.fullmatch(name):
+            # Sheets are checked by title once the workbook names them (Workbook._check_sheet_parts).
+            check_part(name, info.file_size, bounds.max_other_xml_part, "ブックの構成情報", "workbook structure")
 
 
 def _corrupt(sheet: str = "") -> ImportRefused:
@@ -204,7 +225,7 @@ class _RowParser(WorkSheetParser):
         data_type = element.get("t", "n")
         if data_type == "inlineStr":
             child = element.find(INLINE_STRING)
-            return column, _inline_text(child) if child is not None else None
+            return column, inline_text(child) if child is not None else None
         value = element.findtext(VALUE_TAG, None) or None
         if value is None:
             formula = element.find(FORMULA_TAG)
@@ -232,24 +253,6 @@ class _RowParser(WorkSheetParser):
         return column, value  # "str": the text result of a formula
 
 
-_TEXT_TAG, _RUN_TAG = f"{{{SHEET_MAIN_NS}}}t", f"{{{SHEET_MAIN_NS}}}r"
-
-
-def _inline_text(node) -> str | None:
-    """An inline string's text (<is>: its <t>, or each rich-text run's <t>; phonetic runs
-    left out), as openpyxl's Text.content gives it without building its rich-text objects:
-    openpyxl writes every string inline, and those objects were most of the reading time."""
-    parts = []
-    for child in node:
-        if child.tag == _TEXT_TAG:
-            parts.append(child.text or "")
-        elif child.tag == _RUN_TAG:
-            text = child.find(_TEXT_TAG)
-            if text is not None:
-                parts.append(text.text or "")
-    return "".join(parts) or None
-
-
 _MERGE_RE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+[0-9]+:[A-Z]+[0-9]+)"')
 
 
@@ -267,6 +270,7 @@ class Sheet:
         known while streaming.
         """
         if self._merged is None:
+            bounds = limits.current()
             found, buffer = [], b""
             try:
                 with self.worksheet._get_source() as source:
@@ -280,9 +284,21 @@ class Sheet:
                         buffer = buffer[max(end, 0):]
                         if not chunk:
                             break
+                        if len(found) > bounds.max_merged_ranges:
+                            raise _refuse(
+                                "too_many_merged_ranges",
+                                f"結合されたセル範囲が上限（{bounds.max_merged_ranges:,} 個）を超えています。"
+                                "不要なセルの結合を解除してください。",
+                                f"The sheet has more merged ranges than the limit ({bounds.max_merged_ranges:,}). "
+                                "Unmerge the cells that need not be merged.",
+                                sheet=self.title,
+                            )
             except (zipfile.BadZipFile, KeyError, OSError, EOFError) as error:
                 raise _corrupt(self.title) from error
             self._merged = [range_boundaries(ref.decode()) for ref in found]
+            widest = max((merged[2] for merged in self._merged), default=0)
+            if widest > bounds.max_columns:
+                raise self._too_wide(widest, bounds.max_columns)
         return self._merged
 
     def rows(self) -> Iterator[tuple[int, list]]:
@@ -292,13 +308,21 @@ class Sheet:
         heading merged over its columns, or a 重点課題 merged over its projects' rows,
         reads the same in each.
         """
-        limit = max_rows()
-        if (self.worksheet.max_row or 0) > limit:
-            raise self._too_many(self.worksheet.max_row, limit)
+        bounds = limits.current()
+        limit = bounds.max_rows
+        declared_rows, declared_columns = self.worksheet.max_row or 0, self.worksheet.max_column or 0
+        if declared_rows > limit:
+            raise self._too_many(declared_rows, limit)
+        if declared_columns > bounds.max_columns:
+            raise self._too_wide(declared_columns, bounds.max_columns)
+        if declared_rows * declared_columns > bounds.max_cells:
+            raise self._too_many_cells(f"{declared_rows:,} 行 × {declared_columns:,} 列",
+                                       f"{declared_rows:,} rows × {declared_columns:,} columns", bounds.max_cells)
         starts = {}
-        for bounds in self.merged_ranges:
-            starts.setdefault(bounds[1], []).append(bounds)
+        for merged in self.merged_ranges:
+            starts.setdefault(merged[1], []).append(merged)
         active = []  # (min_col, max_col, max_row, value)
+        cells_read = 0
         try:
             with self.worksheet._get_source() as source:
                 parser = _RowParser(source, self.worksheet._shared_strings, self.book.styles, self.book.epoch)
@@ -307,7 +331,14 @@ class Sheet:
                         raise self._too_many(number, limit)
                     if not cells and not active:
                         continue
-                    values = [None] * (cells[-1][0] if cells else 0)
+                    width = cells[-1][0] if cells else 0
+                    if width > bounds.max_columns:
+                        raise self._too_wide(width, bounds.max_columns, row=number)
+                    cells_read += len(cells)
+                    if cells_read > bounds.max_cells:
+                        raise self._too_many_cells(f"{cells_read:,} セル", f"{cells_read:,} cells", bounds.max_cells,
+                                                   row=number)
+                    values = [None] * width
                     for column, value in cells:
                         values[column - 1] = value
                     if active or number in starts:
@@ -315,7 +346,8 @@ class Sheet:
                     yield number, values
         except ImportRefused:
             raise
-        except (zipfile.BadZipFile, ParseError, KeyError, ValueError, EOFError, OSError, TypeError) as error:
+        except (zipfile.BadZipFile, ParseError, KeyError, IndexError, ValueError, EOFError, OSError,
+                TypeError) as error:
             raise _corrupt(self.title) from error
 
     @staticmethod
@@ -341,17 +373,47 @@ class Sheet:
             sheet=self.title,
         )
 
+    def _too_wide(self, columns: int, limit: int, *, row: int | None = None) -> ImportRefused:
+        return _refuse(
+            "too_many_columns",
+            f"列数が上限（{limit:,} 列、{get_column_letter(limit)} 列まで）を超えています"
+            f"（{get_column_letter(columns)} 列まで使われています）。不要な列を削除してください。",
+            f"The sheet uses columns up to {get_column_letter(columns)}, beyond the limit of {limit:,} columns "
+            f"(up to {get_column_letter(limit)}). Delete the unused columns.",
+            sheet=self.title, row=row,
+        )
+
+    def _too_many_cells(self, found_ja: str, found_en: str, limit: int, *, row: int | None = None) -> ImportRefused:
+        return _refuse(
+            "too_many_cells",
+            f"セル数が上限（{limit:,} セル）を超えています（{found_ja}）。ファイルを分けるか、不要な行・列を削除してください。",
+            f"The sheet has more cells ({found_en}) than the limit ({limit:,} cells). Split the file or delete "
+            "unused rows and columns.",
+            sheet=self.title, row=row,
+        )
+
 
 class Workbook:
+    """An uploaded workbook, checked (sniff) and opened with imports.limits applied.
+
+    Hidden sheets are not read: what is imported is what the clerk sees in Excel. Their
+    titles are in `hidden_sheets`, for the preview to say so."""
+
     def __init__(self, data: bytes, *, file_name: str = ""):
         sniff(data, file_name=file_name)
         try:
-            self._wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
+            reader = BoundedExcelReader(io.BytesIO(data))
+            reader.read()
+        except ImportRefused:
+            raise
         except Exception as error:  # openpyxl raises many kinds on a damaged package
             raise _corrupt() from error
+        self._wb = reader.wb
         self.epoch = self._wb.epoch
         self.styles = self._styles()
-        self.sheets = [Sheet(self, ws) for ws in self._wb.worksheets if hasattr(ws, "_get_source")]
+        worksheets = [ws for ws in self._wb.worksheets if hasattr(ws, "_get_source")]
+        self.sheets = [Sheet(self, ws) for ws in worksheets if ws.sheet_state == "visible"]
+        self.hidden_sheets = [ws.title for ws in worksheets if ws.sheet_state != "visible"]
 
     def _styles(self) -> dict:
         """style id → ('date', timedelta) or ('number', decimals, percent); plain ones left out."""

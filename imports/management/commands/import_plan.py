@@ -14,10 +14,10 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from imports.limits import max_bytes
 from imports.plan import LEVELS
 from imports.problems import ImportRefused
 from imports.services import plan_import_apply, plan_import_preview
-from imports.workbook import max_bytes
 from plans.models import User
 
 LEVEL_NAMES = {
