@@ -13,11 +13,14 @@ from decimal import Decimal
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from kpis import permissions
 from kpis.models import (
     EntryRound,
     EntryRoundEvent,
@@ -35,6 +38,8 @@ from plans.admin import DepartmentListFilter, LabelledChoicesMixin, fiscal_year_
 from plans.templatetags.dxplan import fiscal_year as fiscal_year_label
 
 VALUE_HELP = _("A number, － (not applicable), … (not yet set) or text.")
+# Form fields whose change means the user entered the row (YearlyValue.entered_by).
+ENTERED_FIELDS = frozenset({"actual_value", "comment"})
 MAX_NUMBER = Decimal(10) ** 14  # the columns hold 20 digits, 6 of them decimals
 MAX_PLACES = 6
 
@@ -166,6 +171,8 @@ class IndicatorAdmin(LabelledChoicesMixin, SimpleHistoryAdmin):
         for value_form in formset.forms:
             if value_form.has_changed():
                 value_form.instance.updated_by = request.user
+            if ENTERED_FIELDS & set(value_form.changed_data):
+                value_form.instance.entered_by = request.user
         super().save_formset(request, form, formset, change)
 
 
@@ -228,7 +235,7 @@ class YearlyValueAdmin(SimpleHistoryAdmin):
     )
     search_fields = ("indicator__code", "indicator__name")
     autocomplete_fields = ("indicator",)
-    readonly_fields = ("version", "updated_at", "updated_by")
+    readonly_fields = ("version", "updated_at", "updated_by", "entered_by", "submitted_by")
     inlines = (TargetRevisionInline,)
 
     def get_fieldsets(self, request, obj=None):
@@ -238,16 +245,35 @@ class YearlyValueAdmin(SimpleHistoryAdmin):
         if obj is not None and obj.planned_state != ValueState.EMPTY:
             fieldsets.append((_("Revise target"), {"fields": ("revised_planned", "revision_reason")}))
         if obj is not None:
-            fieldsets.append((_("Record"), {"fields": ("version", "updated_at", "updated_by")}))
+            fieldsets.append((_("Record"), {"fields": ("version", "updated_at", "updated_by", "entered_by",
+                                                       "submitted_by")}))
         return fieldsets
 
     def save_model(self, request, obj, form, change):
         obj.updated_by = request.user
+        if ENTERED_FIELDS & set(form.changed_data):
+            obj.entered_by = request.user  # they may then not approve it (kpis.permissions)
         super().save_model(request, obj, form, change)
         if getattr(form, "revision", None) is not None:
             reason = form.cleaned_data["revision_reason"]
             if yearly_value_revise_plan(yearly_value=obj, planned=form.revision, reason=reason, user=request.user):
                 self.message_user(request, _("The target was revised and the revision recorded."))
+
+    # The history of a row is its review trail: the same rule as the pages (kpis.permissions).
+    def _trail_gate(self, request, object_id):
+        value = self.get_object(request, unquote(object_id))
+        if value is not None and not permissions.can_read_review_trail(
+            request.user, department_id=value.indicator.responsible_department_id
+        ):
+            raise PermissionDenied
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._trail_gate(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._trail_gate(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     @admin.display(description=_("planned"))
     def planned_display(self, obj):
@@ -349,6 +375,10 @@ class ReviewEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
                    "yearly_value__indicator__strategy")
     search_fields = ("comment", "yearly_value__indicator__code", "yearly_value__indicator__name")
     date_hierarchy = "created_at"
+
+    def get_queryset(self, request):
+        trail = permissions.review_trail_q(request.user, "yearly_value__indicator__responsible_department_id")
+        return super().get_queryset(request).filter(trail)
 
 
 @admin.register(ReminderLog)

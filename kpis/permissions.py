@@ -4,11 +4,15 @@ Views, the API, the services, the reports and the import all ask these functions
 and templates get them as flags (kpis.context_processors), so a rule cannot differ
 between the browser and a script. They take the user and plain inputs (a status, a
 department id); the value forms need the value's indicator (and its strategy) loaded
-with select_related and nothing else, so a list can ask per row without a query per row.
+with select_related and nothing else (approval_refusal also its responsible department),
+so a list can ask per row without a query per row.
 
 - Staff and managers act for their own department: the department responsible
   for the indicator. Other departments' values are visible only once approved.
 - Managers review first, their own department's rows only; the DX office reviews second.
+  Nobody approves a row they entered or submitted, unless its department allows it.
+- History and reviewers' comments (the review trail) are for the department itself, the
+  DX office and administrators only, even once a row is approved.
 - The DX office and administrators see everything, set entry periods, revise targets
   and build reports; only administrators reopen an approved row and import plans.
 - Viewers see approved values.
@@ -66,11 +70,24 @@ def can_enter_for_department(user, department_id: int | None) -> bool:
     return is_department_user(user) and department_id is not None and department_id == user.department_id
 
 
-def can_read_history(user, department_id: int | None) -> bool:
-    """Whether the user may read the history of changes of `department_id`'s rows: only
-    those who see all its values (the department itself, the DX office, administrators),
-    so drafts of other departments do not leak through their history."""
+def can_read_review_trail(user, *, department_id: int | None) -> bool:
+    """Whether the user may read the review trail of `department_id`'s rows: their history of
+    changes (earlier versions, drafts) and the review events with the reviewers' comments
+    (return comments included). Only those who see all its values: the department itself,
+    the DX office and administrators. An approved row publishes its actual and evaluation
+    comment, never how it got there, so this does not depend on the row's status. Every
+    page, the API and the admin ask this (or its SQL form below)."""
     return is_dx_office(user) or can_enter_for_department(user, department_id)
+
+
+def review_trail_q(user, department: str) -> Q:
+    """`can_read_review_trail` as a filter; `department` is the path of the responsible
+    department's id from the queried model (tests check the two agree)."""
+    if is_dx_office(user):
+        return Q()
+    if is_department_user(user) and user.department_id is not None:
+        return Q(**{department: user.department_id})
+    return Q(pk__in=[])
 
 
 def can_manage_rounds(user) -> bool:
@@ -181,7 +198,29 @@ def review_stage_for(user, value: YearlyValue) -> str | None:
     return None
 
 
+def self_approval_refusal(user, value: YearlyValue) -> str | None:
+    """Segregation of duties: whoever last saved the actual or comment of a row, or submitted
+    it, may not approve it at any review stage, unless its department allows self-approval
+    (one-person departments). Reads `value.indicator.responsible_department` only when the
+    user is one of them."""
+    if user.pk is None or user.pk not in (value.entered_by_id, value.submitted_by_id):
+        return None
+    department = value.indicator.responsible_department
+    if department is not None and department.allow_self_approval:
+        return None
+    if user.pk == value.entered_by_id:
+        return _("You entered this row, so someone else must approve it (segregation of duties).")
+    return _("You submitted this row, so someone else must approve it (segregation of duties).")
+
+
+def approval_refusal(user, value: YearlyValue, *, entry_round) -> str | None:
+    """Why this user may not approve this row now, or None: the review rules, then
+    segregation of duties. (Returning one's own row is allowed: it only sends it back.)"""
+    return review_refusal(user, value, entry_round=entry_round) or self_approval_refusal(user, value)
+
+
 def review_refusal(user, value: YearlyValue, *, entry_round) -> str | None:
+    """Why this user may not review (approve or return) this row now, or None."""
     if not is_reviewer(user):
         return _("Only managers, the DX office and administrators review.")
     if entry_round is not None and entry_round.is_closed:

@@ -117,7 +117,7 @@ class EntryRow:
     previous: list[PreviousActual]
     refusal: str | None  # why this user may not edit the row, or None
     visible: bool  # whether actual and comment may be shown to this user
-    reviewer_comment: ReviewEvent | None
+    reviewer_comment: ReviewEvent | None  # the latest, when the user may read the review trail
     # The indicator's final target by the one rule, Indicator.final_target (its own target, or
     # else the last planned number of the plan; Sasebo prints no separate target).
     final_target: achievement.Value = achievement.Value(achievement.EMPTY)
@@ -217,7 +217,7 @@ def entry_grid_rows(
         YearlyValue.objects.filter(
             indicator__strategy=strategy, fiscal_year=fiscal_year, indicator__responsible_department_id=department_id
         )
-        .select_related("indicator", "updated_by", *_TREE)
+        .select_related("indicator", "indicator__responsible_department", "updated_by", *_TREE)
         .prefetch_related(Prefetch("review_events", queryset=_reviewer_comments(), to_attr="reviewer_comments"))
     )
     if value_ids is not None:
@@ -242,6 +242,7 @@ def entry_grid_rows(
     for (indicator_id, year), other_value in other.items():
         planned.setdefault(indicator_id, {})[year] = other_value.planned
 
+    trail = permissions.can_read_review_trail(user, department_id=department_id)
     rows = []
     for value in sorted(values, key=lambda v: _tree_key(v.indicator)):
         previous = []
@@ -261,7 +262,7 @@ def entry_grid_rows(
             final_target_year=target.fiscal_year if target else None,
             refusal=permissions.entry_refusal(user, value, entry_round=entry_round, now=now),
             visible=permissions.can_view_value(user, value),
-            reviewer_comment=next(iter(value.reviewer_comments), None),
+            reviewer_comment=next(iter(value.reviewer_comments), None) if trail else None,
         ))
     _add_headings(rows, strategy)
     return rows
@@ -288,8 +289,9 @@ class ReviewRow:
     behind: bool
     worse: bool
     stage: str | None  # the review stage this user would act in, or None
-    refusal: str | None  # why this user may not approve or return it now
-    reviewer_comment: ReviewEvent | None
+    refusal: str | None  # why this user may not review (approve or return) it now
+    approval_refusal: str | None  # why this user may not approve it now (also: they entered or submitted it)
+    reviewer_comment: ReviewEvent | None  # the latest, when the user may read the review trail
 
     @property
     def indicator(self) -> Indicator:
@@ -298,6 +300,10 @@ class ReviewRow:
     @property
     def reviewable(self) -> bool:
         return self.refusal is None
+
+    @property
+    def approvable(self) -> bool:
+        return self.approval_refusal is None
 
 
 def worse_than_previous(value: YearlyValue, previous: achievement.Value) -> bool:
@@ -371,7 +377,9 @@ def review_rows(*, user, strategy: Strategy, fiscal_year: int, entry_round: Entr
             worse=worse_than_previous(value, before),
             stage=permissions.review_stage_for(user, value),
             refusal=permissions.review_refusal(user, value, entry_round=entry_round),
-            reviewer_comment=next(iter(value.reviewer_comments), None),
+            approval_refusal=permissions.approval_refusal(user, value, entry_round=entry_round),
+            reviewer_comment=next(iter(value.reviewer_comments), None) if permissions.can_read_review_trail(
+                user, department_id=value.indicator.responsible_department_id) else None,
         )
         if filters.status == WAITING and row.stage is None:
             continue

@@ -56,7 +56,7 @@ def _locked(pks) -> list[YearlyValue]:
     """The rows, locked in primary-key order (a fixed order cannot deadlock)."""
     rows = (
         YearlyValue.objects.select_for_update(of=("self",))
-        .select_related("indicator__strategy", "updated_by")
+        .select_related("indicator__strategy", "indicator__responsible_department", "updated_by")
         .filter(pk__in=list(pks))
         .order_by("pk")
     )
@@ -130,6 +130,7 @@ def entry_save(*, user, yearly_value: YearlyValue, actual: str, comment: str, ex
     value.status = EntryStatus.DRAFT
     value.version += 1
     value.updated_by = user
+    value.entered_by = user
     value._history_user = user
     value.save()
     return value
@@ -155,6 +156,7 @@ def entry_submit(*, user, yearly_values) -> list[YearlyValue]:
     for value in values:
         _record(value, user=user, stage=ReviewStage.DEPARTMENT, action=ReviewAction.SUBMITTED,
                 to_status=_status_after_submit(value.indicator.strategy))
+        value.submitted_by = user
         _bump(value, user)
     return values
 
@@ -170,11 +172,12 @@ def _bump(value: YearlyValue, user, reason: str = ""):
 
 @transaction.atomic
 def review_approve(*, user, yearly_values, comment: str = "") -> list[YearlyValue]:
-    """Approve rows in the user's review stage; all or none."""
+    """Approve rows in the user's review stage, none of them entered or submitted by the user
+    (segregation of duties); all or none."""
     comment = _clean_comment(comment)
     values = _locked(v.pk for v in yearly_values)
     rounds = _rounds_for(values)
-    denied = [(v, r) for v in values if (r := permissions.review_refusal(user, v, entry_round=_round_of(rounds, v)))]
+    denied = [(v, r) for v in values if (r := permissions.approval_refusal(user, v, entry_round=_round_of(rounds, v)))]
     if denied:
         _refuse_rows(denied, denied=True)
     for value in values:

@@ -99,9 +99,9 @@ class MunicipalityAdmin(admin.ModelAdmin):
 
 @admin.register(Department)
 class DepartmentAdmin(LabelledChoicesMixin, admin.ModelAdmin):
-    list_display = ("name", "parent", "municipality", "email", "order")
+    list_display = ("name", "parent", "municipality", "email", "order", "allow_self_approval")
     list_select_related = ("parent", "municipality")
-    list_filter = ("municipality",)
+    list_filter = ("municipality", "allow_self_approval")
     search_fields = ("name", "parent__name")
     autocomplete_fields = ("parent",)
 

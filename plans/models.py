@@ -40,6 +40,11 @@ class Department(models.Model):
     name = models.CharField(_("name"), max_length=100)
     email = models.EmailField(_("e-mail"), blank=True, help_text=_("Where reminders for this department go."))
     order = models.PositiveIntegerField(_("order"), default=0)
+    allow_self_approval = models.BooleanField(
+        _("allow self-approval"), default=False,
+        help_text=_("For a one-person department only: its manager may approve rows they entered or submitted "
+                    "themselves. Otherwise whoever entered or submitted a row cannot approve it."),
+    )
 
     class Meta:
         verbose_name = _("department")

@@ -253,6 +253,16 @@ class YearlyValue(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
         verbose_name=_("updated by"),
     )
+    # Who last saved the actual or comment, and who last submitted the row: neither may
+    # approve it (segregation of duties, kpis.permissions.self_approval_refusal).
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("entered by"),
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("submitted by"),
+    )
     history = HistoricalRecords(excluded_fields=["rate"])  # derived: the history keeps its inputs
 
     class Meta:

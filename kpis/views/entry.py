@@ -122,13 +122,16 @@ def _grid_context(request, strategy, fiscal_year, department, *, outcomes=None):
         "year_label": fiscal_years.short_label(fiscal_year),  # R6: column headers, full label in <abbr>
         "column_count": FIXED_COLUMNS + len(previous_years),
         "enters": enters,
-        "can_read_history": department is not None and permissions.can_read_history(user, department.pk),
+        "can_read_history": (
+            department is not None and permissions.can_read_review_trail(user, department_id=department.pk)
+        ),
         # Per-row reasons only say something when the page as a whole is editable.
         "row_reasons": enters and window == WINDOW_OPEN,
         "draft_count": statuses.count(EntryStatus.DRAFT),
         "returned_count": statuses.count(EntryStatus.RETURNED),
+        # Rows the manager may approve: not those they entered or submitted themselves.
         "waiting_review": sum(
-            1 for row in rows if row.value.status == EntryStatus.SUBMITTED and strategy.manager_review
+            1 for row in rows if permissions.approval_refusal(user, row.value, entry_round=entry_round) is None
         ) if permissions.reviews_first(user) and enters else 0,
     }
 

@@ -41,7 +41,7 @@ def review_queue(request, strategy, fiscal_year):
         "form": form,
         "rows": rows,
         "approve_form": ApproveForm(),
-        "reviewable_count": sum(1 for row in rows if row.reviewable),
+        "approvable_count": sum(1 for row in rows if row.approvable),
     })
 
 

@@ -89,9 +89,9 @@ def test_who_enters_for_a_department(request, username, own, other, none, frank)
 def test_who_reads_a_departments_history(request, username, own, other, none, frank):
     user = request.getfixturevalue(username)
     own_department = request.getfixturevalue("alice").department_id
-    assert permissions.can_read_history(user, own_department) is own
-    assert permissions.can_read_history(user, frank.department_id) is other
-    assert permissions.can_read_history(user, None) is none
+    assert permissions.can_read_review_trail(user, department_id=own_department) is own
+    assert permissions.can_read_review_trail(user, department_id=frank.department_id) is other
+    assert permissions.can_read_review_trail(user, department_id=None) is none
 
 
 def test_reports_and_import_refuse_anonymous_visitors():

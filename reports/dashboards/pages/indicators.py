@@ -11,7 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from kpis.models import stored_value
-from kpis.permissions import actual_visible
+from kpis.permissions import actual_visible, can_read_review_trail
 from plans import achievement, fiscal_years
 from reports.dashboards import aggregates, figures, selectors, summary
 from reports.dashboards.pages.context import Dashboard
@@ -62,6 +62,9 @@ def indicator_page(d: Dashboard, indicator_id: int) -> dict:
     if indicator is None:
         raise Http404(_("No such indicator in this strategy."))
     values = {v.fiscal_year: v for v in indicator.values.all()}
+    # Earlier versions, drafts and reviewers' comments: only for those who may read the
+    # review trail, whatever the row's status (an approved row publishes only its result).
+    trail = can_read_review_trail(d.user, department_id=indicator.responsible_department_id)
     table, actuals = [], {}
     for fy in sorted(set(d.strategy.fiscal_years) | set(values)):
         value = values.get(fy)
@@ -75,7 +78,7 @@ def indicator_page(d: Dashboard, indicator_id: int) -> dict:
             visible=visible, rate=rate, grade=achievement.grade(rate, d.bands), expected=indicator.expected_value(fy),
             status=value.get_status_display() if value else "", comment=value.comment if visible else "",
             revisions=list(value.revisions.all()) if value else [],
-            events=list(value.review_events.all()) if visible else [],
+            events=list(value.review_events.all()) if value and trail else [],
             tone=summary.tone(achievement.grade(rate, d.bands), d.bands),
         ))
     planned = {fy: v.planned for fy, v in values.items()}
@@ -94,14 +97,13 @@ def indicator_page(d: Dashboard, indicator_id: int) -> dict:
         if projection.projected is not None else None,
         revisions=[(r.fiscal_year, rev.old, rev.new, rev.reason) for r in table for rev in r.revisions],
     )
-    visible_years = {r.fiscal_year for r in table if r.visible}
-    history = [h for h in selectors.value_history(indicator) if h.fiscal_year in visible_years]
+    history = selectors.value_history(indicator) if trail else []
     for h in history:  # historical rows carry the columns, not the model's properties
         h.planned_display = stored_value(h.planned_state, h.planned_number, h.planned_places, h.planned_text).display()
         h.actual_display = stored_value(h.actual_state, h.actual_number, h.actual_places, h.actual_text).display()
     return {
         "indicator": indicator, "table": table, "target": target, "projection": projection,
-        "history": history, "indicator_history": selectors.indicator_history(indicator),
+        "trail": trail, "history": history, "indicator_history": selectors.indicator_history(indicator) if trail else [],
         "hidden": sum(1 for r in table if not r.visible and r.planned is not None),
         "revision_count": sum(len(r.revisions) for r in table), "comment_count": sum(bool(r.comment) for r in table),
         "figures": {"chart": figures.indicator_chart(series)},

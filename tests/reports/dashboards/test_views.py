@@ -213,8 +213,9 @@ QUERIES = {
     "step": COMMON + 6,
     # + project, its years, co-departments, categories, indicators, values, narratives
     "project": COMMON + 7,
-    # + indicator, values, target revisions, review events, value history, indicator history
-    "indicator": COMMON + 6,
+    # + indicator, values, target revisions, review events (the value and indicator history only
+    # for those who may read the review trail, which the viewer erin may not)
+    "indicator": COMMON + 4,
     # + measure count, measures, steps, step years, projects (with those outside any measure on
     #   the last page), project years
     "roadmap": COMMON + 6,
