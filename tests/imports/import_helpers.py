@@ -91,3 +91,47 @@ def kpi_snapshot(strategy: Strategy) -> tuple[dict, dict]:
 def policy_snapshot(strategy: Strategy) -> dict:
     return {p.code: (p.title, p.short_name, sorted(c.name for c in p.categories.all()))
             for p in BasicPolicy.objects.filter(strategy=strategy).prefetch_related("categories")}
+
+
+def reports_export(strategy: Strategy) -> bytes:
+    """The data export as dxplan's reports app writes it (the file a user downloads)."""
+    import datetime
+    import io
+
+    from reports import selectors
+    from reports.workbook import build_data_xlsx
+
+    as_of = datetime.date(2026, 3, 31)
+    scope = selectors.Scope(strategy, as_of.year)
+    out = io.BytesIO()
+    build_data_xlsx(out, selectors.data_strategy(scope, as_of=as_of), selectors.data_rows(scope), as_of)
+    return out.getvalue()
+
+
+def export_edited(data: bytes, edits: dict, *, drop: str = "") -> bytes:
+    """`data` (a data export) with cells changed — {(indicator_code, fiscal_year): {heading: value}} —
+    and, with `drop`, one column removed as if the export predated it."""
+    import io
+
+    import openpyxl
+
+    from imports import export_contract
+
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    sheet = book[export_contract.DATA_SHEET]
+    headings = [cell.value for cell in sheet[1]]
+    code, year = headings.index("indicator_code"), headings.index("fiscal_year")
+    for row in sheet.iter_rows(min_row=2):
+        for heading, value in edits.get((row[code].value, row[year].value), {}).items():
+            row[headings.index(heading)].value = value
+    if drop:
+        sheet.delete_cols(headings.index(drop) + 1)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def value_state(value: YearlyValue) -> tuple:
+    """What an import must leave alone on a row: actual, comment, note, status, version."""
+    value = YearlyValue.objects.get(pk=value.pk)
+    return value.actual.display(), value.planned.display(), value.comment, value.note, value.status, value.version
