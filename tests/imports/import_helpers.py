@@ -135,3 +135,35 @@ def value_state(value: YearlyValue) -> tuple:
     """What an import must leave alone on a row: actual, comment, note, status, version."""
     value = YearlyValue.objects.get(pk=value.pk)
     return value.actual.display(), value.planned.display(), value.comment, value.note, value.status, value.version
+
+
+def round_rows(n: int) -> list[YearlyValue]:
+    """Rows of 観光商工部 (alice, bob) not entered yet in Sasebo's open round (FY2024)."""
+    from kpis.models import EntryStatus
+
+    return list(YearlyValue.objects.filter(
+        indicator__strategy__code="sasebo-dx", fiscal_year=2024, status=EntryStatus.NOT_ENTERED,
+        indicator__responsible_department__name="観光商工部").select_related("indicator").order_by("pk")[:n])
+
+
+def entered(user, value: YearlyValue, actual: str, comment: str) -> YearlyValue:
+    """A draft saved through the workflow, from the row's current version."""
+    from kpis import workflow
+
+    value = YearlyValue.objects.get(pk=value.pk)
+    return workflow.entry_save(user=user, yearly_value=value, actual=actual, comment=comment,
+                               expected_version=value.version)
+
+
+def approved(value: YearlyValue, *, staff, manager, dx_office) -> YearlyValue:
+    """Entered (actual 5, comment FINAL-A-2), submitted and approved at both stages, through the workflow."""
+    from kpis import workflow
+    from kpis.models import EntryStatus
+
+    entered(staff, value, "5", "FINAL-A-2")
+    workflow.entry_submit(user=staff, yearly_values=[value])
+    workflow.review_approve(user=manager, yearly_values=[value])
+    workflow.review_approve(user=dx_office, yearly_values=[value])
+    value = YearlyValue.objects.get(pk=value.pk)
+    assert value.status == EntryStatus.APPROVED
+    return value

@@ -13,9 +13,16 @@ from django.urls import reverse
 from imports.models import ImportRun
 from imports.problems import ImportRefused
 from imports.services import plan_import_apply, plan_import_preview
-from kpis import workflow
 from kpis.models import EntryStatus, YearlyValue
-from tests.imports.import_helpers import dump, export_edited, reports_export, value_state
+from tests.imports.import_helpers import (
+    approved,
+    dump,
+    entered,
+    export_edited,
+    reports_export,
+    round_rows,
+    value_state,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -38,26 +45,7 @@ def tasks_in_process(monkeypatch):
 
 @pytest.fixture
 def rows(alice):
-    return list(YearlyValue.objects.filter(
-        indicator__strategy__code="sasebo-dx", fiscal_year=FY, status=EntryStatus.NOT_ENTERED,
-        indicator__responsible_department__name="観光商工部").select_related("indicator").order_by("pk")[:3])
-
-
-def _save(user, value, actual, comment) -> YearlyValue:
-    value = YearlyValue.objects.get(pk=value.pk)
-    return workflow.entry_save(user=user, yearly_value=value, actual=actual, comment=comment,
-                               expected_version=value.version)
-
-
-def _approve(value, *, alice, bob, carol):
-    """Enter, submit and approve at both stages, through the workflow."""
-    _save(alice, value, "5", "FINAL-A-2")
-    workflow.entry_submit(user=alice, yearly_values=[value])
-    workflow.review_approve(user=bob, yearly_values=[value])
-    workflow.review_approve(user=carol, yearly_values=[value])
-    value.refresh_from_db()
-    assert value.status == EntryStatus.APPROVED
-    return value
+    return round_rows(3)
 
 
 def _key(value):
@@ -81,32 +69,32 @@ def test_an_approved_row_survives_a_stale_export_through_the_page(client, dave, 
                                                                   django_capture_on_commit_callbacks):
     """The issue's repro: export; enter, submit and approve a row blank in it; upload, confirm."""
     data = reports_export(rows[0].indicator.strategy)
-    approved = _approve(rows[0], alice=alice, bob=bob, carol=carol)
-    before = value_state(approved)
-    history = approved.history.count()
+    approved_row = approved(rows[0], staff=alice, manager=bob, dx_office=carol)
+    before = value_state(approved_row)
+    history = approved_row.history.count()
     client.force_login(dave)
     run, _page, _response = _upload_and_confirm(client, data, django_capture_on_commit_callbacks)
     assert run.status == ImportRun.Status.APPLIED, run.problems
-    assert value_state(approved) == before == ("5", before[1], "FINAL-A-2", "", EntryStatus.APPROVED, before[5])
-    assert approved.history.count() == history  # not even a history row
+    assert value_state(approved_row) == before == ("5", before[1], "FINAL-A-2", "", EntryStatus.APPROVED, before[5])
+    assert approved_row.history.count() == history  # not even a history row
 
 
 def test_an_approved_row_survives_a_stale_export_through_the_command(tmp_path, capsys, dave, alice, bob, carol, rows):
     path = tmp_path / "export.xlsx"
     path.write_bytes(reports_export(rows[0].indicator.strategy))
-    approved = _approve(rows[0], alice=alice, bob=bob, carol=carol)
-    before = value_state(approved)
+    approved_row = approved(rows[0], staff=alice, manager=bob, dx_office=carol)
+    before = value_state(approved_row)
     call_command("import_plan", str(path), "--user", "dave")
     assert "Imported" in capsys.readouterr().out
-    assert value_state(approved) == before and before[2:5] == ("FINAL-A-2", "", EntryStatus.APPROVED)
+    assert value_state(approved_row) == before and before[2:5] == ("FINAL-A-2", "", EntryStatus.APPROVED)
 
 
 def test_drafts_changed_since_the_export_keep_their_comments(alice, dave, rows):
-    first, second = _save(alice, rows[0], "1", "最初のコメント"), _save(alice, rows[1], "2", "下書き")
+    first, second = entered(alice, rows[0], "1", "最初のコメント"), entered(alice, rows[1], "2", "下書き")
     data = reports_export(first.indicator.strategy)
-    first, second = _save(alice, first, "1", "あとで書き直したコメント"), _save(alice, second, "3", "")
+    first, second = entered(alice, first, "1", "あとで書き直したコメント"), entered(alice, second, "3", "")
     assert second.comment == "" and second.actual.display() == "3"
-    third = _save(alice, rows[2], "4", "書き出しのあとに入力")  # blank in the export
+    third = entered(alice, rows[2], "4", "書き出しのあとに入力")  # blank in the export
     states = [value_state(v) for v in (first, second, third)]
 
     preview = plan_import_preview(data=data, file_name="export.xlsx")
@@ -124,7 +112,7 @@ def test_drafts_changed_since_the_export_keep_their_comments(alice, dave, rows):
 
 
 def test_a_row_unchanged_since_the_export_still_imports_but_keeps_its_status(alice, dave, rows):
-    draft = _save(alice, rows[0], "1", "下書き")
+    draft = entered(alice, rows[0], "1", "下書き")
     data = export_edited(reports_export(draft.indicator.strategy), {
         _key(draft): {"comment": "ファイルで直したコメント", "status": "approved"},
         _key(rows[1]): {"actual": "7", "status": "approved"},
@@ -141,7 +129,7 @@ def test_a_row_unchanged_since_the_export_still_imports_but_keeps_its_status(ali
 
 
 def test_an_export_without_the_version_column_only_adds_rows(alice, dave, rows, sasebo):
-    draft = _save(alice, rows[0], "1", "書き出し時のコメント")
+    draft = entered(alice, rows[0], "1", "書き出し時のコメント")
     untouched = rows[1]
     missing = (YearlyValue.objects.filter(indicator__strategy=sasebo, fiscal_year=2021).values_list("indicator_id")
                .distinct())
@@ -150,7 +138,7 @@ def test_an_export_without_the_version_column_only_adds_rows(alice, dave, rows, 
         _key(untouched): {"comment": "古いファイルからのコメント"},  # stored, unchanged since: still unknown to the file
         (blank_code, 2021): {"planned": "9"},  # nothing stored: created
     }, drop="version")
-    draft = _save(alice, draft, "1", "書き出しのあとのコメント")
+    draft = entered(alice, draft, "1", "書き出しのあとのコメント")
     states = [value_state(draft), value_state(untouched)]
 
     run = plan_import_apply(data=data, file_name="old-export.xlsx", user=dave)
@@ -163,9 +151,9 @@ def test_an_export_without_the_version_column_only_adds_rows(alice, dave, rows, 
 
 def test_the_page_lists_conflicts_and_asks_before_importing_the_rest(client, alice, dave, rows,
                                                                      django_capture_on_commit_callbacks):
-    draft = _save(alice, rows[0], "1", "書き出し時")
+    draft = entered(alice, rows[0], "1", "書き出し時")
     data = export_edited(reports_export(draft.indicator.strategy), {_key(rows[1]): {"actual": "8"}})
-    draft = _save(alice, draft, "2", "書き出しのあと")
+    draft = entered(alice, draft, "2", "書き出しのあと")
     before_state = value_state(draft)
     before = list(YearlyValue.objects.order_by("pk").values())  # (the pages write sessions: not the whole dump)
     client.force_login(dave)
@@ -184,10 +172,10 @@ def test_the_page_lists_conflicts_and_asks_before_importing_the_rest(client, ali
 
 
 def test_the_command_prints_conflicts_and_skips_them(tmp_path, capsys, alice, dave, rows):
-    draft = _save(alice, rows[0], "1", "書き出し時")
+    draft = entered(alice, rows[0], "1", "書き出し時")
     path = tmp_path / "export.xlsx"
     path.write_bytes(reports_export(draft.indicator.strategy))
-    draft = _save(alice, draft, "1", "書き出しのあと")
+    draft = entered(alice, draft, "1", "書き出しのあと")
     call_command("import_plan", str(path), "--dry-run")
     out = capsys.readouterr()
     assert f"{draft.indicator.code} {FY}" in out.out and "書き出し時" in out.out and "1 rows changed" in out.err
@@ -198,10 +186,10 @@ def test_the_command_prints_conflicts_and_skips_them(tmp_path, capsys, alice, da
 
 
 def test_a_refused_import_leaves_every_row_as_it_was(alice, dave, rows):
-    draft = _save(alice, rows[0], "1", "書き出し時")
+    draft = entered(alice, rows[0], "1", "書き出し時")
     data = export_edited(reports_export(draft.indicator.strategy), {
         _key(rows[1]): {"actual": "8"}, _key(rows[2]): {"planned": "=1/0"}})
-    _save(alice, draft, "1", "書き出しのあと")
+    entered(alice, draft, "1", "書き出しのあと")
     before = dump()
     with pytest.raises(ImportRefused):
         plan_import_apply(data=data, file_name="export.xlsx", user=dave)
