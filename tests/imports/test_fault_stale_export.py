@@ -1,29 +1,40 @@
-"""Fault check: a stale data export re-imported through the page, with the real parts.
+"""Fault checks: a stale data export re-imported, with the real parts.
 
 With a broker and PostgreSQL (CI), a real `celery -A dxplan worker` previews and applies
 the upload against the committed test database; without them the same path runs
 in-process. Between the export and the upload, one row is approved through the workflow
-and a draft's comment is rewritten: neither may move backwards.
+and a draft's comment is rewritten: neither may move backwards. And on PostgreSQL, a save
+made while the import writes is refused as a conflict, never silently overwritten.
 """
 
+import os
+import threading
 import time
+from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
 from imports.models import ImportRun
-from kpis.models import EntryStatus
-from plans.models import Strategy, User
+from imports.plan_indicators import IndicatorPlanning
+from imports.services import plan_import_apply
+from kpis import workflow
+from kpis.models import EntryRound, EntryStatus, Indicator, IndicatorKind, YearlyValue
+from plans.models import BasicPolicy, Department, Municipality, Role, Strategy, User
 from tests.conftest import PASSWORD, _create_named_users
-from tests.imports.import_helpers import approved, entered, reports_export, round_rows, value_state
+from tests.imports.import_helpers import approved, entered, export_edited, reports_export, round_rows, value_state
 from tests.reports.worker import job_runner
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.fault]
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TIMEOUT = 180
+WAIT = 3  # seconds a save made during the import is given to finish on its own
+REQUIRED = bool(os.environ.get("DXPLAN_REQUIRE_REAL_PARTS"))
 
 
 @pytest.fixture
@@ -72,3 +83,53 @@ def test_a_stale_export_through_the_worker_keeps_newer_work(runner, client):
     if mode == "worker":
         text = log.read_text()
         assert "imports.tasks.apply_import" in text and "succeeded" in text, text
+
+
+def test_a_save_made_while_the_import_writes_is_refused_not_lost(monkeypatch):
+    """Someone saves a row between the import reading it and writing it: the save waits for the
+    import, then is refused as a conflict (it would otherwise succeed and be overwritten)."""
+    if connection.vendor != "postgresql":  # SQLite serialises writers and ignores FOR UPDATE: it proves nothing
+        if REQUIRED:
+            pytest.fail("DXPLAN_REQUIRE_REAL_PARTS is set: this needs PostgreSQL")
+        pytest.skip("needs PostgreSQL: set DATABASE_URL=postgres://…")
+    municipality = Municipality.objects.create(code="race", name="競合市")
+    department = Department.objects.create(municipality=municipality, name="競合課")
+    strategy = Strategy.objects.create(municipality=municipality, code="race", title="競合テスト計画",
+                                       first_fiscal_year=2024, last_fiscal_year=2024)
+    policy = BasicPolicy.objects.create(strategy=strategy, code="1", title="方針")
+    indicator = Indicator.objects.create(strategy=strategy, basic_policy=policy, kind=IndicatorKind.KPI, code="K1",
+                                         name="同時編集の指標", responsible_department=department)
+    value = YearlyValue.objects.create(indicator=indicator, fiscal_year=2024)
+    now = timezone.now()
+    EntryRound.objects.create(strategy=strategy, fiscal_year=2024, opens_at=now - timedelta(days=1),
+                              deadline=now + timedelta(days=1))
+    staff = User.objects.create_user(username="kiyoshi", role=Role.STAFF, department=department)
+    admin = User.objects.create_user(username="kanri", role=Role.ADMIN)
+    data = export_edited(reports_export(strategy), {("K1", 2024): {"actual": "8"}})  # unchanged since: imported
+
+    outcome = {}
+
+    def save_meanwhile():
+        try:
+            outcome["saved"] = entered(staff, value, "3", "取込中の保存")
+        except Exception as error:  # noqa: BLE001 — the outcome is the assertion
+            outcome["error"] = error
+        finally:
+            connection.close()
+
+    original = IndicatorPlanning._values
+    started = []
+
+    def values_then_write(self, plans, stored_values):
+        if not started:  # the rows are read: another user saves one now
+            started.append(threading.Thread(target=save_meanwhile))
+            started[0].start()
+            started[0].join(timeout=WAIT)  # it waits for the import's lock (without one it is done by now)
+        return original(self, plans, stored_values)
+
+    monkeypatch.setattr(IndicatorPlanning, "_values", values_then_write)
+    plan_import_apply(data=data, file_name="export.xlsx", user=admin)
+    started[0].join(timeout=30)
+    value.refresh_from_db()
+    assert isinstance(outcome.get("error"), workflow.EntryConflict), outcome
+    assert (value.actual.display(), value.comment, value.version) == ("8", "", 2)
