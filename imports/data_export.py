@@ -19,9 +19,11 @@ from imports.export_contract import (
     ESCAPE,
     FORMULA_TRIGGERS,
     HEADINGS,
+    HEADINGS_WITHOUT_VERSION,
     STRATEGY_INFORMATIVE,
     STRATEGY_KEYS,
     STRATEGY_SHEET,
+    VERSION,
 )
 from imports.headers import Column, Header, Spec
 from imports.problems import Problem, Problems
@@ -48,10 +50,14 @@ def is_data_export(book) -> bool:
 
 
 def header_of(first_row: list) -> Header | None:
-    found = tuple(values.read_text(cell) for cell in first_row[:len(HEADINGS)])
-    if found != HEADINGS:
+    """The current layout, or that of exports made before the version column."""
+    for layout in (HEADINGS, HEADINGS_WITHOUT_VERSION):
+        found = tuple(values.read_text(cell) for cell in first_row[:len(layout)])
+        if found == layout:
+            break
+    else:
         return None
-    columns = [Column(i, name, name) for i, name in enumerate(HEADINGS)]
+    columns = [Column(i, name, name) for i, name in enumerate(layout)]
     return Header(SPEC, DATA_SHEET, 1, columns, by_field={c.field: c for c in columns})
 
 
@@ -196,13 +202,16 @@ def _value(row: RowReader, indicator: IndicatorRecord):
         row.problem("fiscal_year_twice", f"指標「{indicator.code}」の {fiscal_year} 年度が2行あります。",
                     f"Indicator {indicator.code!r} has two rows for fiscal year {fiscal_year}.", raw=fiscal_year)
         return
-    record = ValueRecord(where=row.where)
+    # No version (a blank cell, or an export older than the column): as if nothing was stored then.
+    record = ValueRecord(where=row.where, version=row.read(VERSION, lambda raw: values.read_int(unescape(raw), blank=0),
+                                                           default=0))
     for side in ("planned", "actual"):
         result = row.read(side, lambda raw: values.read_value(unescape(raw)))
         if result is not None and result[0].state != achievement.EMPTY:
             setattr(record, side, result[0])
-    record.comment = row.read("comment", text, default="")
-    record.note = row.read("value_note", text, default="")
+    # A blank cell keeps what is stored: it never wipes a comment.
+    record.comment = row.read("comment", text, default="") or None
+    record.note = row.read("value_note", text, default="") or None
     status = row.read("status", _choice(EntryStatus.values + [""]), default="")
     record.status = status or None
     indicator.values[fiscal_year] = record

@@ -27,7 +27,7 @@ HEADINGS = (
     "indicator_code", "indicator_kind", "indicator_order", "indicator_name", "unit", "direction", "tolerance",
     "cumulative", "baseline_value", "baseline_fiscal_year", "target_value", "target_fiscal_year",
     "formula", "data_source", "responsible_department", "indicator_note",
-    "fiscal_year", "fiscal_year_label", "planned", "actual", "comment", "value_note", "status",
+    "fiscal_year", "fiscal_year_label", "planned", "actual", "comment", "value_note", "status", "version",
     "achievement_rate", "grade", "updated_at", "updated_by",
 )
 # Columns dxplan computes from the others, and columns that only inform the reader (the
@@ -36,6 +36,12 @@ COMPUTED = ("fiscal_year_label", "achievement_rate", "grade")
 INFORMATIVE = ("updated_at", "updated_by")
 IGNORED = tuple(h for h in HEADINGS if h in COMPUTED + INFORMATIVE)  # in column order
 READ_BACK = tuple(h for h in HEADINGS if h not in IGNORED)
+
+# The yearly value's version counter when the file was made (blank: nothing was stored). A row
+# stored with a higher version was changed in dxplan since: the import skips it as a conflict.
+VERSION = "version"
+# Exports made before the version column: still read; every row of theirs counts as version 0.
+HEADINGS_WITHOUT_VERSION = tuple(h for h in HEADINGS if h != VERSION)
 
 # A text starting with one of these could run as a formula (OWASP CSV injection); the export
 # escapes it (a quote prefix in XLSX, a leading ESCAPE in CSV) and the import removes ESCAPE.

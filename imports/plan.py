@@ -25,6 +25,7 @@ from types import SimpleNamespace
 
 from django.utils import timezone
 
+from imports.conflicts import Conflicts
 from imports.plan_indicators import IndicatorPlanning
 from imports.problems import Problem, Problems
 from imports.records import Item, ProjectRecord, StrategyRecord
@@ -58,6 +59,8 @@ class Preview:
     problems: list[Problem] = field(default_factory=list)
     rows: int = 0
     sheets: list = field(default_factory=list)
+    conflicts: list = field(default_factory=list)  # rows changed in dxplan since the file was made (skipped)
+    conflict_count: int = 0
 
     @property
     def ok(self) -> bool:
@@ -68,6 +71,7 @@ class Preview:
             "format": self.format, "strategy_code": self.strategy_code, "strategy_title": self.strategy_title,
             "strategy_exists": self.strategy_exists, "counts": self.counts, "samples": self.samples,
             "unknown": self.unknown, "rows": self.rows, "sheets": self.sheets,
+            "conflicts": self.conflicts, "conflict_count": self.conflict_count,
         }
 
 
@@ -83,6 +87,7 @@ class Planner(IndicatorPlanning):
         self.project_signatures: dict[int, int] = {}
         self.indicator_codes: set[str] = set()
         self.new_top: list[tuple[str, str]] = []  # a municipality or strategy the import would create
+        self.conflicts = Conflicts()
         self.pending: list[tuple[object, dict | None]] = []  # tree nodes created, not stored yet
         self.strategy = self._strategy(strategy_code, record)
         # A preview counts unknown items as created so its figures are whole; it still lists them as
@@ -354,6 +359,7 @@ class Planner(IndicatorPlanning):
             + [{"kind": kind, "printed": printed, "rows": [], "count": 1, "decision": "create" if self.create_missing else ""}
                for kind, printed in self.new_top],
             problems=list(self.problems.items),
+            conflicts=self.conflicts.listed(), conflict_count=self.conflicts.count,
         )
         # The structure holds this planner's methods: break the cycle so that what both hold
         # (every tree node, the keys seen) is freed when the caller drops the planner, not at

@@ -1,8 +1,10 @@
 """The planner's indicators and yearly values (a part of plan.Planner).
 
 Indicators are matched by code, yearly values by indicator and fiscal year. A blank value
-cell keeps the stored value. A changed planned value that was set before is a target
-revision (TargetRevision), as in kpis.services. Every value written carries its stored
+cell keeps the stored value; a stored row's status is never changed (the workflow's alone); a
+row saved since the data export was made is a conflict, not written (imports/conflicts.py).
+A changed planned value that was set before is a target revision (TargetRevision), as in
+kpis.services. Every value written carries its stored
 achievement rate (YearlyValue.rate, as YearlyValue.save() computes it); an indicator whose
 direction, baseline or tolerance the import changes has its other values' rates refreshed.
 """
@@ -13,10 +15,11 @@ from collections import defaultdict
 from decimal import Decimal
 from functools import lru_cache
 
+from imports.conflicts import changed_since
 from imports.records import IndicatorRecord
 from imports.tables import differs, key_of
 from imports.values import value_columns
-from kpis.models import Indicator, TargetRevision, refresh_rates, stored_value
+from kpis.models import EntryStatus, Indicator, TargetRevision, YearlyValue, refresh_rates, stored_value
 from plans import achievement
 
 RATE_INPUTS = frozenset(Indicator.RATE_INPUTS)
@@ -42,7 +45,10 @@ class IndicatorPlanning:
             existing = {row["code"]: row for row in
                         indicators.rows(strategy_id=self.strategy.pk, code__in=[r.code for r in fresh])}
             if existing:
-                for row in self.tables.values.rows(indicator_id__in=[i["id"] for i in existing.values()]):
+                ids = [i["id"] for i in existing.values()]
+                if self.writing:  # a save made while the import runs waits, then finds the new version
+                    list(YearlyValue.objects.select_for_update().filter(indicator_id__in=ids).values_list("pk"))
+                for row in self.tables.values.rows(indicator_id__in=ids):
                     stored_values[(row["indicator_id"], row["fiscal_year"])] = row
         creates, updates, plans, stale_rates = [], defaultdict(list), [], []
         for record in fresh:
@@ -121,6 +127,8 @@ class IndicatorPlanning:
                 stored = stored_values.get((indicator["id"], fiscal_year)) if indicator["id"] else None
                 label = f"{record.code} {fiscal_year}"
                 if stored is None:
+                    if value.version:  # a restored row keeps its version: re-importing the file changes nothing
+                        columns["version"] = value.version
                     if not _meaningful(columns):
                         continue
                     row = table.new(indicator_id=indicator["id"], fiscal_year=fiscal_year, updated_by_id=user_id,
@@ -130,9 +138,15 @@ class IndicatorPlanning:
                     creates.append(row)
                     self.count("yearly_value", "created", label)
                     continue
+                columns.pop("status", None)  # a stored row's status is changed only by the workflow
                 changed = [name for name, new in columns.items() if stored[name] != new]
                 if not changed:
                     self.count("yearly_value", "unchanged")
+                    continue
+                if changed_since(value.version, stored):
+                    self.conflicts.add(where=value.where, code=record.code, name=record.fields.get("name", ""),
+                                       fiscal_year=fiscal_year, version=value.version, columns=columns, stored=stored,
+                                       changed=changed)
                     continue
                 old_planned = _side(stored, "planned")
                 for name in changed:
@@ -186,9 +200,10 @@ def _rate(actual: Decimal, planned: Decimal, direction: str, baseline, tolerance
 
 def _meaningful(columns: dict) -> bool:
     """Whether a new yearly value would hold anything: no row for a year left blank, but one for
-    a row the data export states explicitly (it has an entry status)."""
+    a row the data export states was stored (it has a version) or has moved in the round."""
     return (
         columns.get("planned_state", achievement.EMPTY) != achievement.EMPTY
         or columns.get("actual_state", achievement.EMPTY) != achievement.EMPTY
-        or bool(columns.get("comment")) or bool(columns.get("note")) or "status" in columns
+        or bool(columns.get("comment")) or bool(columns.get("note")) or "version" in columns
+        or columns.get("status", EntryStatus.NOT_ENTERED) != EntryStatus.NOT_ENTERED
     )

@@ -88,7 +88,10 @@ class ValueRecord:
     actual: achievement.Value | None = None
     comment: str | None = None
     note: str | None = None
-    status: str | None = None
+    status: str | None = None  # only for a row the import creates: a stored row's status is the workflow's
+    # The stored row's version the file was made from (dxplan's data export); None for workbooks that are
+    # not an export (plan documents), whose values are not checked for changes made since.
+    version: int | None = None
 
 
 @dataclass

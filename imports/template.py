@@ -41,8 +41,14 @@ INSTRUCTIONS = [
     (f"6. 灰色の列（{', '.join(IGNORED)}）は取り込みでは使いません。", False),
     ("   Grey columns are computed by dxplan and ignored by the import.", False),
     ("7. 選択肢: indicator_kind は outcome（成果指標）/ kpi / activity（活動指標）、direction は up（高いほどよい）/ "
-     "down（低いほどよい）/ maintain（維持）、status は入力状況です。", False),
-    ("   Choices: indicator_kind outcome / kpi / activity; direction up / down / maintain; status the entry status.", False),
+     "down（低いほどよい）/ maintain（維持）、status は入力状況です（取り込みで使うのは新しく作る行だけで、"
+     "dxplan にある行の入力状況は変わりません）。", False),
+    ("   Choices: indicator_kind outcome / kpi / activity; direction up / down / maintain; status the entry status "
+     "(read only for rows the import creates; a stored row's status never changes).", False),
+    ("   version は空欄のままにします（データ出力が書く版番号です）。空欄の行は dxplan にまだない年度の値だけを作り、"
+     "保存済みの値は変えません。", False),
+    ("   Leave version blank (the data export writes it): such a row only adds values dxplan does not have yet, "
+     "never changes a stored one.", False),
     ("8. 管理者の「計画の取込」画面からアップロードすると、保存する前に確認画面が表示されます。", False),
     ("   Upload it on the administrators' import page: a preview is shown before anything is stored.", False),
 ]

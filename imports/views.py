@@ -19,6 +19,7 @@ from imports import services, tasks, template
 from imports.limits import max_bytes
 from imports.models import ImportRun
 from kpis import permissions
+from kpis.models import EntryStatus
 from plans import background
 from plans.models import Category, Department, Municipality, Strategy
 
@@ -29,6 +30,7 @@ LEVEL_LABELS = {
     "measure": _("Measures"), "step": _("Steps"), "project": _("Projects"), "project_year": _("Project phases"),
     "indicator": _("Indicators"), "yearly_value": _("Yearly values"), "target_revision": _("Target revisions"),
 }
+FIELD_LABELS = {"planned": _("Planned"), "actual": _("Actual"), "comment": _("Comment"), "note": _("Note")}
 KIND_LABELS = {
     "strategy": _("Strategy"), "municipality": _("Municipality"), "department": _("Department"),
     "category": _("Category"), "basic_policy": _("Basic policy"), "measure": _("Measure"), "step": _("Step"),
@@ -68,6 +70,12 @@ class ConfirmForm(forms.Form):
     def __init__(self, *args, run: ImportRun, **kwargs):
         super().__init__(*args, **kwargs)
         self.unknown = run.preview.get("unknown", [])
+        if run.preview.get("conflict_count"):
+            # Conflicting rows are never written; the user says so explicitly before the rest is imported.
+            self.fields["skip_conflicts"] = forms.BooleanField(
+                label=_("Leave the %(n)s rows changed in dxplan after the file was made as they are, "
+                        "and import the rest") % {"n": run.preview["conflict_count"]},
+                error_messages={"required": _("Tick this box to import the file without the conflicting rows.")})
         strategy = Strategy.objects.filter(code=run.strategy_code).select_related("municipality").first()
         for index, item in enumerate(self.unknown):
             choices = [("", _("— choose —")), (CREATE, _("Create it"))] + _targets(item, strategy)
@@ -140,13 +148,25 @@ def _levels(run: ImportRun, counts: dict) -> list[dict]:
             for level, row in counts.items()]
 
 
+def _conflicts(run: ImportRun) -> list[dict]:
+    """The preview's conflicts with the labels of their fields and statuses."""
+    return [{**item, "status_label": EntryStatus(item["status"]).label if item["status"] in EntryStatus.values else item["status"],
+             "differences": [{**d, "label": FIELD_LABELS.get(d["field"], d["field"])} for d in item["differences"]]}
+            for item in run.preview.get("conflicts", [])]
+
+
+def _page(request, run: ImportRun, form, status: int = 200):
+    return render(request, "imports/detail.html", {
+        "run": run, "form": form, "levels": _levels(run, run.counts), "Status": ImportRun.Status,
+        "conflicts": _conflicts(run), "conflict_count": run.preview.get("conflict_count", 0),
+    }, status=status)
+
+
 @administrators_only
 def detail(request, pk: int):
     run = services.import_run_sweep(run=get_object_or_404(ImportRun.objects.select_related("created_by", "strategy"), pk=pk))
     form = ConfirmForm(run=run) if run.status == ImportRun.Status.PREVIEWED and not run.blocking_problems else None
-    return render(request, "imports/detail.html", {
-        "run": run, "form": form, "levels": _levels(run, run.counts), "Status": ImportRun.Status,
-    })
+    return _page(request, run, form)
 
 
 @administrators_only
@@ -157,9 +177,7 @@ def confirm(request, pk: int):
     if run.status != ImportRun.Status.PREVIEWED or run.blocking_problems:
         return redirect("imports:detail", pk=run.pk)
     if not form.is_valid():
-        return render(request, "imports/detail.html", {
-            "run": run, "form": form, "levels": _levels(run, run.counts), "Status": ImportRun.Status,
-        }, status=400)
+        return _page(request, run, form, status=400)
     if services.import_run_confirm(run=run, mapping=form.cleaned_data["mapping"],
                                    create_missing=form.cleaned_data["create_missing"]):
         _enqueue(tasks.apply_import, run.pk)

@@ -47,7 +47,7 @@ _INDICATOR = (
 )
 _VALUE = (
     "values__fiscal_year", *PLANNED.names, *ACTUAL.names,
-    "values__comment", "values__note", "values__status", "values__updated_at", "values__updated_by__username",
+    "values__comment", "values__note", "values__status", "values__version", "values__updated_at", "values__updated_by__username",
 )
 
 
@@ -123,7 +123,7 @@ def _data_years(fields: dict, seen: dict, years, bands) -> Iterator[dict]:
         row = dict(fields)
         row.update(fiscal_year=fy, fiscal_year_label=fiscal_years.era_label(fy))
         if value is None:
-            row.update(planned="", actual="", comment="", value_note="", status="not_entered",
+            row.update(planned="", actual="", comment="", value_note="", status="not_entered", version=None,
                        achievement_rate=None, grade=achievement.NOT_EVALUABLE, updated_at="", updated_by="")
         else:
             planned, actual = PLANNED(value), ACTUAL(value)
@@ -132,7 +132,8 @@ def _data_years(fields: dict, seen: dict, years, bands) -> Iterator[dict]:
             updated_at = value.values__updated_at
             row.update(
                 planned=_export_value(planned), actual=_export_value(actual), comment=value.values__comment,
-                value_note=value.values__note, status=value.values__status, achievement_rate=rate,
+                value_note=value.values__note, status=value.values__status, version=value.values__version,
+                achievement_rate=rate,
                 grade=achievement.grade(rate, bands),
                 updated_at=timezone.localtime(updated_at).isoformat(timespec="seconds") if updated_at else "",
                 updated_by=value.values__updated_by__username or "",

@@ -215,7 +215,7 @@ def export_rows(strategy) -> list[list[str]]:
                 fiscal_year, fiscal_years.era_label(fiscal_year),
                 _plain(value.planned) if value else "", _plain(value.actual) if value else "",
                 value.comment if value else "", value.note if value else "", value.status if value else "",
-                "", "", value.updated_at.isoformat() if value else "",
+                value.version if value else "", "", "", value.updated_at.isoformat() if value else "",
                 (value.updated_by.username if value and value.updated_by else ""),
             )])
     return rows

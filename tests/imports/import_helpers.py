@@ -91,3 +91,79 @@ def kpi_snapshot(strategy: Strategy) -> tuple[dict, dict]:
 def policy_snapshot(strategy: Strategy) -> dict:
     return {p.code: (p.title, p.short_name, sorted(c.name for c in p.categories.all()))
             for p in BasicPolicy.objects.filter(strategy=strategy).prefetch_related("categories")}
+
+
+def reports_export(strategy: Strategy) -> bytes:
+    """The data export as dxplan's reports app writes it (the file a user downloads)."""
+    import datetime
+    import io
+
+    from reports import selectors
+    from reports.workbook import build_data_xlsx
+
+    as_of = datetime.date(2026, 3, 31)
+    scope = selectors.Scope(strategy, as_of.year)
+    out = io.BytesIO()
+    build_data_xlsx(out, selectors.data_strategy(scope, as_of=as_of), selectors.data_rows(scope), as_of)
+    return out.getvalue()
+
+
+def export_edited(data: bytes, edits: dict, *, drop: str = "") -> bytes:
+    """`data` (a data export) with cells changed — {(indicator_code, fiscal_year): {heading: value}} —
+    and, with `drop`, one column removed as if the export predated it."""
+    import io
+
+    import openpyxl
+
+    from imports import export_contract
+
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    sheet = book[export_contract.DATA_SHEET]
+    headings = [cell.value for cell in sheet[1]]
+    code, year = headings.index("indicator_code"), headings.index("fiscal_year")
+    for row in sheet.iter_rows(min_row=2):
+        for heading, value in edits.get((row[code].value, row[year].value), {}).items():
+            row[headings.index(heading)].value = value
+    if drop:
+        sheet.delete_cols(headings.index(drop) + 1)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def value_state(value: YearlyValue) -> tuple:
+    """What an import must leave alone on a row: actual, comment, note, status, version."""
+    value = YearlyValue.objects.get(pk=value.pk)
+    return value.actual.display(), value.planned.display(), value.comment, value.note, value.status, value.version
+
+
+def round_rows(n: int) -> list[YearlyValue]:
+    """Rows of 観光商工部 (alice, bob) not entered yet in Sasebo's open round (FY2024)."""
+    from kpis.models import EntryStatus
+
+    return list(YearlyValue.objects.filter(
+        indicator__strategy__code="sasebo-dx", fiscal_year=2024, status=EntryStatus.NOT_ENTERED,
+        indicator__responsible_department__name="観光商工部").select_related("indicator").order_by("pk")[:n])
+
+
+def entered(user, value: YearlyValue, actual: str, comment: str) -> YearlyValue:
+    """A draft saved through the workflow, from the row's current version."""
+    from kpis import workflow
+
+    value = YearlyValue.objects.get(pk=value.pk)
+    return workflow.entry_save(user=user, yearly_value=value, actual=actual, comment=comment,
+                               expected_version=value.version)
+
+
+def approved(value: YearlyValue, *, staff, manager, dx_office) -> YearlyValue:
+    """Entered (actual 5, comment FINAL-A-2), submitted and approved at both stages, through the workflow."""
+    from kpis import workflow
+    from kpis.models import EntryStatus
+
+    entered(staff, value, "5", "FINAL-A-2")
+    workflow.entry_submit(user=staff, yearly_values=[value])
+    workflow.review_approve(user=manager, yearly_values=[value])
+    workflow.review_approve(user=dx_office, yearly_values=[value])
+    value = YearlyValue.objects.get(pk=value.pk)
+    assert value.status == EntryStatus.APPROVED
+    return value

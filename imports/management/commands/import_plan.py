@@ -6,7 +6,9 @@
                 [--municipality CODE --municipality-name 名称 --title 題名] [--user USERNAME]
 
 --dry-run prints the preview (what would be created, updated, unchanged per level, and
-every problem) and stores nothing. Without it the workbook is imported in one
+every problem) and stores nothing. Rows of a data export that were changed in dxplan after
+the file was made (imports/conflicts.py) are listed as conflicts and skipped, with a summary
+on stderr; the rest is imported. Without it the workbook is imported in one
 transaction, or refused with the problems listed and nothing stored (exit status 1).
 """
 
@@ -77,6 +79,7 @@ class Command(BaseCommand):
             if options["dry_run"]:
                 preview = plan_import_preview(**arguments)
                 self._report(preview.counts, preview.problems, preview.unknown)
+                self._conflicts(preview.as_dict())
                 undecided = [u for u in preview.unknown if not u.get("decision")]
                 if undecided:
                     self.stderr.write("dxplan にないものがあります。--create-missing で作成するか --map-... で既存のものに対応付けてください。"
@@ -91,6 +94,7 @@ class Command(BaseCommand):
                 self.stderr.write(problem.text())
             raise CommandError("取り込みを中止しました。何も保存していません。 / Import refused; nothing was stored.") from None
         self._report(run.counts, [], [])
+        self._conflicts(run.preview)
         self.stdout.write(self.style.SUCCESS(
             f"取り込みました: {run.file_name}（{run.strategy_code}、{run.rows} 行） / Imported {run.rows} rows into {run.strategy_code}."))
 
@@ -105,3 +109,22 @@ class Command(BaseCommand):
             self.stdout.write(f"  dxplan にないもの / not in dxplan: {item['kind']} 「{item['printed']}」 → {decision}")
         for problem in problems:
             (self.stderr if problem.blocking else self.stdout).write(problem.text())
+
+    def _conflicts(self, preview: dict):
+        """Rows changed in dxplan since the file was made: listed, and said to be left as they are."""
+        count = preview.get("conflict_count", 0)
+        if not count:
+            return
+        for item in preview["conflicts"]:
+            differences = "; ".join(f"{d['field']}: ファイル / file 「{d['file']}」, dxplan 「{d['stored']}」"
+                                    for d in item["differences"])
+            self.stdout.write(
+                f"  競合 / conflict {item['sheet']}!{item['row']} {item['indicator_code']} {item['fiscal_year']}: "
+                f"{differences} (version {item['file_version']} → {item['stored_version']}, {item['status']}, "
+                f"{item['updated_by'] or '?'} {item['updated_at']})")
+        if count > len(preview["conflicts"]):
+            self.stdout.write(f"  ほかに {count - len(preview['conflicts'])} 件 / {count - len(preview['conflicts'])} more")
+        self.stderr.write(
+            f"ファイルの作成後に dxplan で変更された {count} 行は取り込まず、そのままにしました（新しいデータ出力で確認してください）。"
+            f" / {count} rows changed in dxplan after the file was made were skipped and left as they are "
+            "(check them against a new data export).")
