@@ -14,6 +14,7 @@ from plans.fiscal_years import era_label, short_label
 from reports.workbook import labels
 from reports.workbook.cells import SheetWriter
 from reports.workbook.charts import ROWS_PER_CHART, ChartData
+from reports.workbook.printing import Page, report_footer
 from reports.workbook.rows import PolicySection, ReportMeta
 
 
@@ -32,7 +33,8 @@ class Columns:
 def write_policy_sheet(workbook, styler, meta: ReportMeta, section: PolicySection, title: str,
                        chart_data: ChartData) -> None:
     cols = Columns(len(meta.fiscal_years))
-    sheet = SheetWriter(workbook, styler, title, cols.widths, freeze="A3", print_rows="1:2")
+    sheet = SheetWriter(workbook, styler, title, cols.widths, freeze="A3", print_rows="1:2",
+                        page=Page(footer=report_footer(meta.fiscal_year)))
     year = era_label(meta.fiscal_year)
     heading = f"【{section.short_name}】{section.title}" if section.short_name else section.title
     _full_row(sheet, cols, sheet.text(f"{meta.label_basic_policy} {section.code}　{heading}", "title"), 24)
@@ -55,9 +57,12 @@ def write_policy_sheet(workbook, styler, meta: ReportMeta, section: PolicySectio
         _steps(sheet, cols, meta, section)
     if charts:
         sheet.skip()
+        sheet.keep([None], empty_rows=ROWS_PER_CHART)  # the heading with the first two charts
         row = _full_row(sheet, cols, sheet.text(labels.CHARTS, "subtitle"), None)
         for i, chart in enumerate(charts):
             anchor_row = row + 1 + (i // 2) * ROWS_PER_CHART
+            if i % 2 == 0 and i:
+                sheet.keep_area(anchor_row, ROWS_PER_CHART)
             anchor_col = cols.owner if i % 2 == 0 else cols.formula
             sheet.ws.add_chart(chart, f"{get_column_letter(anchor_col)}{anchor_row}")
     sheet.close()
@@ -114,6 +119,7 @@ def _indicators(sheet, cols, meta, section, chart_data: ChartData) -> list:
                     sheet.lines(indicator.formula, cols.formula), sheet.lines(indicator.comment, cols.comment))
         height = sheet.height(lines, rows=2)
         evaluated = short_label(indicator.evaluated_year) if indicator.evaluated_year else "－"
+        sheet.keep([height, height])  # the planned and actual rows share merged cells
         first = sheet.append([
             sheet.text(indicator.owner), sheet.text(name), sheet.text(labels.PLANNED, "center"),
             *(sheet.value(v, indicator.unit) for v in indicator.planned),
