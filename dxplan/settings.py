@@ -177,6 +177,10 @@ CACHES = {
 DXPLAN_DASHBOARD_CACHE = env_bool("DXPLAN_DASHBOARD_CACHE", CACHE_URL is not None)
 
 # Excel import limits (imports): refuse larger workbooks before reading them.
+# The annual report's PDF: LibreOffice's soffice (name on PATH or a path) and the most seconds
+# one conversion may take before it is killed; without the binary the PDF option is off.
+DXPLAN_PDF_RENDERER = env_str("DXPLAN_PDF_RENDERER", "soffice")
+DXPLAN_PDF_TIMEOUT = env_int("DXPLAN_PDF_TIMEOUT", 600, minimum=1)
 DXPLAN_IMPORT_MAX_BYTES = env_int("DXPLAN_IMPORT_MAX_BYTES", 20 * 1024 * 1024, minimum=1)
 DXPLAN_IMPORT_MAX_ROWS = env_int("DXPLAN_IMPORT_MAX_ROWS", 100_000, minimum=1)
 
