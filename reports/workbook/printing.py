@@ -66,6 +66,11 @@ def sheet_width(widths: list[float]) -> float:
     return sum(POINTS_PER_WIDTH_UNIT * w + POINTS_PER_COLUMN for w in widths)
 
 
+def width_cm(widths: list[float]) -> float:
+    """Centimetres the columns take at 100 % (a chart's size is given in cm)."""
+    return sheet_width(widths) / POINTS_PER_INCH * 2.54
+
+
 def print_scale(widths: list[float], page: Page) -> float:
     """The scale fit-to-width prints at (never above 100 %)."""
     return min(1.0, page.printable_width / sheet_width(widths))
