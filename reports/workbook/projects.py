@@ -7,7 +7,8 @@ costs the same memory. A project with several activity indicators gets a row for
 
 Printed on A3 landscape, fit to width: the text columns are narrowed (their texts wrap) so
 that the print scale keeps the 10 pt text at 8 pt or more; each basic policy (focus issue)
-starts a page, under the two heading rows repeated on every page.
+starts a page (where the plan lists its projects by focus issue), under the two heading rows
+repeated on every page.
 """
 
 from __future__ import annotations
@@ -69,12 +70,15 @@ def write_project_sheet(workbook, styler, meta: ReportMeta, rows: Iterable[Proje
     sheet.append([sheet.text(h, "head") for h in headings], height=max(30, sheet.height(lines) or 0))
 
     count = leading = 0
-    policy = None
+    policy, seen = None, set()
     for project in rows:
         if project.basic_policy != policy:
-            if policy is not None:
+            # A page per focus issue where the plan's table lists them one after another; a table
+            # that mixes them (an issue seen before) would get a page per row, so it gets no break.
+            if policy is not None and project.basic_policy not in seen:
                 sheet.new_page()
             policy = project.basic_policy
+            seen.add(policy)
         if not project.continued:
             count += 1
             leading += project.leading

@@ -120,3 +120,9 @@ def test_a_block_that_does_not_fit_starts_a_new_page_below_the_titles():
 def test_report_footer_names_the_fiscal_year_in_wareki():
     assert printing.report_footer(2024) == "令和6年度 進捗状況報告"
     assert printing.report_footer(2019) == "令和元年度 進捗状況報告"
+
+
+def test_a_list_that_mixes_focus_issues_gets_no_page_per_row():
+    rows = [project(code=f"P{i}", basic_policy=("観光", "農業")[i % 2]) for i in range(6)]
+    ws = open_workbook(report_bytes(projects=rows))["プロジェクト一覧"]
+    assert [b.id for b in ws.row_breaks.brk] == [4]  # only where 農業 first appears (row 5)
