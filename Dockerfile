@@ -5,7 +5,10 @@ FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 \
     DXPLAN_VAR_DIR=/var/lib/dxplan DJANGO_STATIC_ROOT=/app/staticfiles
 
+# libreoffice-calc-nogui + fonts: the report's PDF (reports/pdf.py); Carlito keeps Calibri's
+# column widths, so the PDF prints at the scale the workbook was laid out for.
 RUN apt-get update && apt-get install -y --no-install-recommends gettext curl \
+       libreoffice-calc-nogui fonts-noto-cjk fonts-crosextra-carlito \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --create-home --home-dir /home/dxplan dxplan \
     && mkdir -p /var/lib/dxplan/media && chown -R dxplan /var/lib/dxplan

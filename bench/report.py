@@ -4,7 +4,9 @@ For each scale, in a fresh process each (so peak memory is that build's own):
 - the full report as the job builds it: selectors (database reads) + workbook + save to a file;
 - a bare openpyxl write-only dump of the same number of cells (half numbers, half short texts),
   the floor any .xlsx writer in pure Python pays;
-- the data export (XLSX), for information.
+- the data export (XLSX), for information;
+- the PDF of the report (reports.pdf: LibreOffice printing the workbook), up to --pdf-up-to;
+  wall time only, as the work is done in the soffice process.
 Prints a Markdown table (docs/benchmarks.md, ## Annual report).
 
     .venv/bin/python bench/report.py [--scales 1 10 100]
@@ -83,6 +85,30 @@ def child_report(scale: int, kind: str) -> dict:
                 "peak_mb": _peak_mb()}
 
 
+def child_pdf(scale: int) -> dict:
+    """The report built as above, then printed to PDF (timed alone)."""
+    _setup_django()
+    from bench.generate import generate
+    from plans.models import Strategy
+    from reports import pdf, selectors
+    from reports.workbook import build_report
+
+    strategy = Strategy.objects.select_related("municipality").get(code=generate(scale).code)
+    with tempfile.TemporaryDirectory() as folder:
+        source, target = Path(folder) / "out.xlsx", Path(folder) / "out.pdf"
+        scope = selectors.Scope(strategy, FISCAL_YEAR)
+        with open(source, "wb") as out:
+            meta = selectors.report_meta(scope, as_of=AS_OF)
+            build_report(out, meta, selectors.report_sections(scope), selectors.report_project_rows(scope, meta))
+        started = time.perf_counter()
+        with open(source, "rb") as workbook, open(target, "wb") as out:
+            pdf.workbook_to_pdf(workbook, out)
+        seconds = time.perf_counter() - started
+        pages = subprocess.run(["pdfinfo", str(target)], capture_output=True, text=True, check=True).stdout
+        return {"seconds": seconds, "pages": int(re.search(r"^Pages:\s+(\d+)", pages, re.M).group(1)),
+                "bytes": target.stat().st_size}
+
+
 def child_bare(cells: int) -> dict:
     from openpyxl import Workbook
 
@@ -125,11 +151,17 @@ def main(argv=None) -> None:
     parser.add_argument("--scales", type=int, nargs="+", default=[1, 10, 100])
     parser.add_argument("--data-up-to", type=int, default=10,
                         help="time the data export only up to this scale (it writes 39 cells per value row)")
+    parser.add_argument("--pdf-up-to", type=int, default=10, help="time the PDF only up to this scale")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
         kind, value = args.child[0], int(args.child[1])
-        result = child_bare(value) if kind == "bare" else child_report(value, kind)
+        if kind == "bare":
+            result = child_bare(value)
+        elif kind == "pdf":
+            result = child_pdf(value)
+        else:
+            result = child_report(value, kind)
         print(json.dumps(result))
         return
 
@@ -141,20 +173,23 @@ def main(argv=None) -> None:
         report = _run_child("report", scale)
         bare = _run_child("bare", report["cells"])
         data = _run_child("data", scale) if scale <= args.data_up_to else None
-        rows.append((scale, projects, indicators, values, report, bare, data))
+        printed = _run_child("pdf", scale) if scale <= args.pdf_up_to else None
+        rows.append((scale, projects, indicators, values, report, bare, data, printed))
         print(f"{scale}×: report {report['cpu']:.1f} s CPU, bare {bare['cpu']:.1f} s CPU "
               f"(data ready in {generated:.0f} s)", file=sys.stderr)
 
     print("| scale | projects | indicators | yearly values | cells written | report CPU (s) | bare dump CPU (s) "
           "| report / bare (CPU) | report wall (s) | bare wall (s) | report peak RSS (MB) | bare peak RSS (MB) "
-          "| file (MB) | data export XLSX CPU (s) |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-    for scale, projects, indicators, values, report, bare, data in rows:
+          "| file (MB) | data export XLSX CPU (s) | PDF wall (s) | PDF pages | PDF (MB) |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for scale, projects, indicators, values, report, bare, data, printed in rows:
         print(f"| {scale}× | {projects:,} | {indicators:,} | {values:,} | {report['cells']:,} "
               f"| {report['cpu']:.2f} | {bare['cpu']:.2f} | {report['cpu'] / bare['cpu']:.2f} "
               f"| {report['seconds']:.2f} | {bare['seconds']:.2f} "
               f"| {report['peak_mb']:.0f} | {bare['peak_mb']:.0f} | {report['bytes'] / 1e6:.1f} "
-              f"| {'–' if data is None else format(data['cpu'], '.2f')} |")
+              f"| {'–' if data is None else format(data['cpu'], '.2f')} "
+              + ("| – | – | – |" if printed is None else
+                 f"| {printed['seconds']:.1f} | {printed['pages']:,} | {printed['bytes'] / 1e6:.1f} |"))
 
 
 if __name__ == "__main__":

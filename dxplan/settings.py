@@ -191,6 +191,11 @@ CACHES = {
 }
 DXPLAN_DASHBOARD_CACHE = env_bool("DXPLAN_DASHBOARD_CACHE", CACHE_URL is not None)
 
+# The annual report's PDF: LibreOffice's soffice (name on PATH or a path) and the most seconds
+# one conversion may take before it is killed; without the binary the PDF option is off.
+DXPLAN_PDF_RENDERER = env_str("DXPLAN_PDF_RENDERER", "soffice")
+DXPLAN_PDF_TIMEOUT = env_int("DXPLAN_PDF_TIMEOUT", 600, minimum=1)
+
 # Excel import limits: refuse larger workbooks before reading them; every other bound on
 # what a workbook may make the import read is in imports/limits.py (override: DXPLAN_IMPORT_LIMITS).
 DXPLAN_IMPORT_MAX_BYTES = env_int("DXPLAN_IMPORT_MAX_BYTES", 20 * 1024 * 1024, minimum=1)

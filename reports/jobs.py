@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from plans import fiscal_years
-from reports import selectors
+from reports import pdf, selectors
 from reports.heartbeat import beating, lost_after
 from reports.models import JobStatus, ReportFormat, ReportJob, ReportKind, report_upload_to
 from reports.workbook import build_data_csv, build_data_xlsx, build_report
@@ -34,6 +34,7 @@ STALE_AFTER = datetime.timedelta(minutes=35)
 # A queued job nobody picked up for this long: the broker lost it or no worker runs.
 QUEUED_STALE_AFTER = datetime.timedelta(hours=6)
 SPOOL_BYTES = 8 * 1024 * 1024  # build in memory up to this size, then in a temporary file
+PDF_SHARE = 0.3  # of the progress bar, when a PDF follows: printing takes longer than building
 
 
 def _bilingual(message: str, **params) -> str:
@@ -72,10 +73,13 @@ def report_job_run(*, job_id: int, heartbeat: bool = False) -> ReportJob | None:
         logger.info("report job %s is not queued; nothing to do", job_id)
         return None
     job = selectors.report_job_get(job_id)
+    stored_pdf, pdf_message = "", ""
     try:
         with beating(job_id) if heartbeat else contextlib.nullcontext(), \
                 tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as out:
-            _build(job, out)
+            _build(job, out, share=PDF_SHARE if job.with_pdf else 1.0)
+            if job.with_pdf:
+                stored_pdf, pdf_message = _print_pdf(job, out)
             out.seek(0)
             stored = default_storage.save(report_upload_to(job, file_name(job)), File(out))
     except SoftTimeLimitExceeded:
@@ -86,12 +90,31 @@ def report_job_run(*, job_id: int, heartbeat: bool = False) -> ReportJob | None:
         _fail(job_id, _bilingual(gettext_noop("The report could not be built: %(error)s"), error=error))
     else:
         finished = ReportJob.objects.filter(pk=job_id, status=JobStatus.RUNNING).update(
-            status=JobStatus.DONE, progress=100, file=stored, finished_at=timezone.now(), message=""
+            status=JobStatus.DONE, progress=100, file=stored, pdf_file=stored_pdf, finished_at=timezone.now(),
+            message=pdf_message,
         )
-        if not finished:  # swept as stale meanwhile: keep its message, drop the late file
+        if not finished:  # swept as stale meanwhile: keep its message, drop the late files
             default_storage.delete(stored)
+            if stored_pdf:
+                default_storage.delete(stored_pdf)
     job.refresh_from_db()
     return job
+
+
+def _print_pdf(job: ReportJob, workbook) -> tuple[str, str]:
+    """(stored PDF name, "") or ("", why there is none): a PDF that cannot be made leaves the
+    workbook to be stored and says so on the job, instead of failing it."""
+    workbook.seek(0)
+    with tempfile.TemporaryFile() as out:
+        try:
+            pdf.workbook_to_pdf(workbook, out)
+        except pdf.PdfUnavailable as error:
+            logger.warning("report job %s: no PDF: %s", job.pk, error)
+            return "", _bilingual(gettext_noop("The Excel report is ready, but the PDF could not be made: %(error)s"),
+                                  error=error)
+        out.seek(0)
+        _set_progress(job.pk, 99, 100)
+        return default_storage.save(report_upload_to(job, file_name(job, extension="pdf")), File(out)), ""
 
 
 def _fail(job_id: int, message: str) -> None:
@@ -100,10 +123,13 @@ def _fail(job_id: int, message: str) -> None:
     )
 
 
-def _build(job: ReportJob, out) -> None:
+def _build(job: ReportJob, out, share: float = 1.0) -> None:
+    """Write the job's file to `out`; its progress runs to `share` of the bar (the PDF the rest)."""
     scope = selectors.Scope.of(job)
 
     def progress(done, total):
+        if share < 1:
+            done, total = int(done * share * 1000), total * 1000
         _set_progress(job.pk, done, total)
 
     if job.kind == ReportKind.REPORT:
@@ -118,9 +144,10 @@ def _build(job: ReportJob, out) -> None:
         progress(1, 1)
 
 
-def file_name(job: ReportJob, *, display: bool = False) -> str:
-    """Storage name in ASCII (any storage backend takes it); the download name in Japanese."""
-    extension = job.file_format
+def file_name(job: ReportJob, *, display: bool = False, extension: str = "") -> str:
+    """Storage name in ASCII (any storage backend takes it); the download name in Japanese.
+    `extension` "pdf" names the job's PDF, else its file (.xlsx or .csv)."""
+    extension = extension or job.file_format
     if display:
         kind = "進捗状況報告" if job.kind == ReportKind.REPORT else "データ"
         scope = ""

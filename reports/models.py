@@ -63,6 +63,9 @@ class ReportJob(models.Model):
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     message = models.TextField(_("message"), blank=True)
     file = models.FileField(_("file"), upload_to=report_upload_to, max_length=300, blank=True)
+    # The annual report printed to PDF from the same workbook, by the same job (reports.pdf).
+    with_pdf = models.BooleanField(_("with a PDF"), default=False)
+    pdf_file = models.FileField(_("PDF file"), upload_to=report_upload_to, max_length=300, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     created_at = models.DateTimeField(_("requested at"), default=timezone.now, db_index=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
@@ -85,6 +88,7 @@ class ReportJob(models.Model):
             models.CheckConstraint(
                 condition=Q(file_format="xlsx") | Q(kind="data"), name="report_job_csv_only_for_data"
             ),
+            models.CheckConstraint(condition=Q(with_pdf=False) | Q(kind="report"), name="report_job_pdf_only_for_report"),
         ]
         indexes = [models.Index(fields=["status", "started_at"], name="report_job_status_started")]
 
@@ -104,8 +108,9 @@ class ReportJob(models.Model):
 
 @receiver(post_delete, sender=ReportJob, dispatch_uid="report-job-file")
 def _delete_report_file(sender, instance: ReportJob, **kwargs) -> None:
-    """A deleted job takes its file with it, once the deletion is committed (a rolled-back
+    """A deleted job takes its files with it, once the deletion is committed (a rolled-back
     deletion keeps both)."""
-    if instance.file:
-        name, storage = instance.file.name, instance.file.storage
-        transaction.on_commit(lambda: storage.delete(name))
+    for field in (instance.file, instance.pdf_file):
+        if field:
+            name, storage = field.name, field.storage
+            transaction.on_commit(lambda name=name, storage=storage: storage.delete(name))

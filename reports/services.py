@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from kpis import permissions
 from plans import background, fiscal_years
-from reports import tasks
+from reports import pdf, tasks
 from reports.models import JobStatus, ReportFormat, ReportJob, ReportKind
 
 
@@ -30,7 +30,7 @@ def _unqueued(job_id: int, message: str) -> None:
         status=JobStatus.FAILED, finished_at=timezone.now(), message=message)
 
 
-def _validate(*, strategy, fiscal_year, kind, file_format, basic_policy, department) -> None:
+def _validate(*, strategy, fiscal_year, kind, file_format, with_pdf, basic_policy, department) -> None:
     errors = {}
     if not strategy.first_fiscal_year <= fiscal_year <= strategy.last_fiscal_year:
         errors["fiscal_year"] = _("%(year)s is outside the period of %(strategy)s (%(period)s).") % {
@@ -43,6 +43,10 @@ def _validate(*, strategy, fiscal_year, kind, file_format, basic_policy, departm
         errors["file_format"] = _("Unknown file format: %(format)s.") % {"format": file_format}
     elif file_format == ReportFormat.CSV and kind != ReportKind.DATA:
         errors["file_format"] = _("CSV is available for the data export only; the annual report is an Excel workbook.")
+    if with_pdf and kind != ReportKind.REPORT:
+        errors["with_pdf"] = _("A PDF is made of the annual report only, not of the data export.")
+    elif with_pdf and pdf.unavailable_reason():
+        errors["with_pdf"] = pdf.unavailable_reason()
     if basic_policy is not None and department is not None:
         errors["department"] = _("Choose either one basic policy or one department, not both.")
     if basic_policy is not None and basic_policy.strategy_id != strategy.pk:
@@ -58,15 +62,17 @@ def _validate(*, strategy, fiscal_year, kind, file_format, basic_policy, departm
 @transaction.atomic
 def report_job_create(*, user, strategy, fiscal_year: int, kind: str = ReportKind.REPORT,
                       file_format: str = ReportFormat.XLSX, basic_policy=None, department=None,
-                      as_of: datetime.date | None = None, enqueue: bool = True) -> ReportJob:
-    """Queue a report. `user` None means the command line (no permission check, no queue)."""
+                      as_of: datetime.date | None = None, enqueue: bool = True,
+                      with_pdf: bool = False) -> ReportJob:
+    """Queue a report (`with_pdf`: the job also prints it to PDF). `user` None means the
+    command line (no permission check, no queue)."""
     if user is not None and not permissions.can_use_reports(user):
         raise PermissionDenied(_("Only administrators and the DX office can build reports."))
-    _validate(strategy=strategy, fiscal_year=fiscal_year, kind=kind, file_format=file_format,
+    _validate(strategy=strategy, fiscal_year=fiscal_year, kind=kind, file_format=file_format, with_pdf=with_pdf,
               basic_policy=basic_policy, department=department)
     job = ReportJob.objects.create(
         requested_by=user, strategy=strategy, fiscal_year=fiscal_year, kind=kind, file_format=file_format,
-        basic_policy=basic_policy, department=department, as_of=as_of or timezone.localdate(),
+        with_pdf=with_pdf, basic_policy=basic_policy, department=department, as_of=as_of or timezone.localdate(),
     )
     if enqueue:
         _enqueue(job.pk)

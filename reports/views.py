@@ -19,7 +19,7 @@ from kpis import permissions
 from plans import fiscal_years
 from plans.models import BasicPolicy, Department, Strategy
 from plans.templatetags.dxplan import fiscal_year as fiscal_year_label
-from reports import jobs, selectors, services
+from reports import jobs, pdf, selectors, services
 from reports.models import JobStatus, ReportFormat, ReportJob, ReportKind
 
 JOBS_SHOWN = 30
@@ -27,6 +27,7 @@ CONTENT_TYPES = {
     ReportFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     ReportFormat.CSV: "text/csv; charset=utf-8",
 }
+PDF_CONTENT_TYPE = "application/pdf"
 
 
 class PolicyChoiceField(forms.ModelChoiceField):
@@ -49,6 +50,9 @@ class ReportJobForm(forms.Form):
     file_format = forms.ChoiceField(choices=ReportFormat.choices, initial=ReportFormat.XLSX,
                                     label=gettext_lazy("Format"),
                                     help_text=gettext_lazy("CSV is for the data export only."))
+    with_pdf = forms.BooleanField(required=False, initial=True, label=gettext_lazy("Also a PDF"),
+                                  help_text=gettext_lazy("The annual report printed to PDF (A4, the project "
+                                                         "list A3) for the council and the web site."))
     basic_policy = PolicyChoiceField(
         queryset=BasicPolicy.objects.select_related("strategy").order_by("strategy__order", "strategy__code", "order"),
         required=False, label=gettext_lazy("Only this basic policy"), empty_label=gettext_lazy("(all)"),
@@ -67,6 +71,11 @@ class ReportJobForm(forms.Form):
                                                   for fy in fiscal_years.fiscal_years_between(first, last)]
             current = fiscal_years.current_fiscal_year(timezone.localdate())
             self.fields["fiscal_year"].initial = min(max(current, first), last)
+        unavailable = pdf.unavailable_reason()
+        if unavailable:  # shown, off and explained rather than hidden
+            self.fields["with_pdf"].disabled = True
+            self.fields["with_pdf"].initial = False
+            self.fields["with_pdf"].help_text = unavailable
 
 
 def _require_reports(user) -> None:
@@ -98,6 +107,7 @@ def create(request):
         job = services.report_job_create(
             user=request.user, strategy=data["strategy"], fiscal_year=data["fiscal_year"], kind=data["kind"],
             file_format=data["file_format"], basic_policy=data["basic_policy"], department=data["department"],
+            with_pdf=data["with_pdf"] and data["kind"] == ReportKind.REPORT,  # the data export has no PDF
         )
     except ValidationError as error:
         if hasattr(error, "error_dict"):
@@ -150,3 +160,14 @@ def download(request, pk):
         raise Http404(_("This job has no file to download."))
     return FileResponse(job.file.open("rb"), as_attachment=True, filename=jobs.file_name(job, display=True),
                         content_type=CONTENT_TYPES[job.file_format])
+
+
+@login_required
+@require_GET
+def download_pdf(request, pk):
+    _require_reports(request.user)
+    job = get_object_or_404(ReportJob.objects.select_related("strategy", "basic_policy", "department"), pk=pk)
+    if job.status != JobStatus.DONE or not job.pdf_file:
+        raise Http404(_("This job has no PDF to download."))
+    return FileResponse(job.pdf_file.open("rb"), as_attachment=True, content_type=PDF_CONTENT_TYPE,
+                        filename=jobs.file_name(job, display=True, extension="pdf"))

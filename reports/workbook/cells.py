@@ -21,6 +21,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
@@ -28,6 +29,7 @@ from openpyxl.xml.functions import tostring
 
 from imports.export_contract import ESCAPE, FORMULA_TRIGGERS  # OWASP CSV injection: may run as a formula
 from plans.achievement import NUMBER, Value
+from reports.workbook.printing import DEFAULT_ROW_HEIGHT, FONT_SIZE, Page, Paginator
 
 # A plain signed number such as "-5" or "+2.5" is a value, not an injection.
 _PLAIN_NUMBER_RE = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?")
@@ -101,7 +103,7 @@ class Styler:
         if found is None:
             font, fill, border, alignment = _STYLES[name]
             cell = Cell(self._sheet)
-            cell.font = Font(**{"name": FONT_NAME, "size": 10, **font})
+            cell.font = Font(**{"name": FONT_NAME, "size": FONT_SIZE, **font})
             if fill:
                 cell.fill = PatternFill("solid", fgColor=fill)
             if border:
@@ -155,13 +157,16 @@ class SheetWriter:
     """One write-only sheet: page setup first, then rows in order, merges and charts any time."""
 
     def __init__(self, workbook: Workbook, styler: Styler, title: str, widths: list[float], *,
-                 freeze: str | None = None, print_rows: str | None = None, hidden: bool = False):
+                 freeze: str | None = None, print_rows: str | None = None, hidden: bool = False,
+                 page: Page | None = None):
         ws = self.ws = _Sheet(parent=workbook, title=title)
         workbook._add_sheet(ws)
         ws.merged_cells = _MergedRanges()
         self.styler = styler
         self.widths = widths
         self.row = 0
+        self.paginator = None
+        self._kept = 0  # rows still to come of a block placed by `keep`
         for index, width in enumerate(widths, 1):
             ws.column_dimensions[get_column_letter(index)].width = width
         if freeze:
@@ -169,17 +174,23 @@ class SheetWriter:
         if hidden:
             ws.sheet_state = "hidden"
             return
-        ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+        page = page or Page()
+        ws.page_setup.paperSize = page.paper.code
         ws.page_setup.orientation = Worksheet.ORIENTATION_LANDSCAPE
         ws.page_setup.fitToWidth = 1
         ws.page_setup.fitToHeight = 0  # as many pages tall as needed
         ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-        ws.page_margins.left = ws.page_margins.right = 0.4
-        ws.page_margins.top = ws.page_margins.bottom = 0.6
+        ws.page_margins.left = ws.page_margins.right = page.side_margin
+        ws.page_margins.top = ws.page_margins.bottom = page.top_margin
+        if page.footer:
+            ws.oddFooter.left.text = page.footer.replace("&", "&&")  # & starts a field code
         ws.oddFooter.center.text = "&P / &N"
         ws.oddHeader.right.text = "&A"
+        title_rows = 0
         if print_rows:
             ws.print_title_rows = print_rows
+            title_rows = int(print_rows.split(":")[1])
+        self.paginator = Paginator(widths, page, title_rows)
 
     # --- cells ---------------------------------------------------------------------------------
 
@@ -235,8 +246,30 @@ class SheetWriter:
         self.row += 1
         if height:
             self.ws.row_dimensions[self.row].height = height
+        if self._kept:
+            self._kept -= 1
+        elif self.paginator:
+            self.paginator.place(self.row, height or DEFAULT_ROW_HEIGHT)
         self.ws.append(cells)
         return self.row
+
+    def keep(self, heights: list[float | None], empty_rows: int = 0) -> None:
+        """The next len(heights) rows, and `empty_rows` of default height after them (under a
+        chart), print on one page: a new one if they don't fit on this one."""
+        if self.paginator:
+            self.paginator.place(self.row + 1, sum(h or DEFAULT_ROW_HEIGHT for h in heights)
+                                 + empty_rows * DEFAULT_ROW_HEIGHT)
+        self._kept = len(heights)
+
+    def keep_area(self, first_row: int, rows: int) -> None:
+        """Rows first_row… (default height, left empty, e.g. under a chart) print on one page."""
+        if self.paginator:
+            self.paginator.place(first_row, rows * DEFAULT_ROW_HEIGHT)
+
+    def new_page(self) -> None:
+        """The next row starts a page (unless the page has nothing but the title rows yet)."""
+        if self.paginator:
+            self.paginator.new_page(self.row + 1)
 
     def skip(self) -> int:
         return self.append([])
@@ -260,6 +293,9 @@ class SheetWriter:
 
     def close(self) -> None:
         """Finish the sheet now (frees its temporary file; the workbook holds one per open sheet)."""
+        if self.paginator:
+            for row in self.paginator.breaks:
+                self.ws.row_breaks.append(Break(id=row))
         self.ws.close()
 
 

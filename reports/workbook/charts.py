@@ -64,15 +64,16 @@ class ChartData:
         sheet.append([sheet.text(labels.ACTUAL, "data")] + [_number(sheet, v) for v in actual])
         return row
 
-    def line_chart(self, row: int, title: str, unit: str) -> TemplateChart:
-        """Planned (dashed) and actual over the fiscal years, from rows `row` and `row + 1`."""
+    def line_chart(self, row: int, title: str, unit: str, width: float = CHART_WIDTH) -> TemplateChart:
+        """Planned (dashed) and actual over the fiscal years, from rows `row` and `row + 1`;
+        `width` in cm (the size is the drawing's, outside the template)."""
         template = self._templates.get(bool(unit))
         if template is None:
             xml = tostring(self._real_chart(_ROW, _TITLE, _UNIT if unit else "")).decode()
             template = self._templates[bool(unit)] = xml
         values = {_TITLE: escape(clean(title)[:80]), _UNIT: escape(clean(unit)[:20]),
                   f"${_ROW}": f"${row}", f"${_ROW + 1}": f"${row + 1}"}
-        return TemplateChart(template, values, CHART_WIDTH, CHART_HEIGHT)
+        return TemplateChart(template, values, width, CHART_HEIGHT)
 
     def _real_chart(self, row: int, title: str, unit: str):
         ws = self.sheet.ws

@@ -13,6 +13,7 @@ from plans.fiscal_years import era_label
 from reports.workbook import labels
 from reports.workbook.cells import SheetWriter
 from reports.workbook.charts import grade_bar_chart
+from reports.workbook.printing import Page, report_footer
 from reports.workbook.rows import ReportMeta
 
 WIDTHS = [18, 44, 8, 8, 8, 8, 9, 4, 12, 12, 12, 12, 12, 12]
@@ -25,8 +26,9 @@ class PolicyGrades:
     counts: dict[str, int]  # grade → count, every grade of the bands then 「－」
 
 
-def open_cover(workbook, styler) -> SheetWriter:
-    return SheetWriter(workbook, styler, labels.COVER_SHEET, WIDTHS, print_rows="1:1")
+def open_cover(workbook, styler, meta: ReportMeta) -> SheetWriter:
+    return SheetWriter(workbook, styler, labels.COVER_SHEET, WIDTHS, print_rows="1:1",
+                       page=Page(footer=report_footer(meta.fiscal_year)))
 
 
 def write_cover(sheet: SheetWriter, meta: ReportMeta, policies: list[PolicyGrades],

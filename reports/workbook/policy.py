@@ -13,7 +13,11 @@ from openpyxl.utils import get_column_letter
 from plans.fiscal_years import era_label, short_label
 from reports.workbook import labels
 from reports.workbook.cells import SheetWriter
-from reports.workbook.charts import ROWS_PER_CHART, ChartData
+from reports.workbook.charts import CHART_WIDTH, ROWS_PER_CHART, ChartData
+from reports.workbook.printing import Page, fit_widths, report_footer, width_cm
+
+PAGE = Page()  # A4 landscape
+CHART_GAP = 0.3  # cm between the two charts of a row
 from reports.workbook.rows import PolicySection, ReportMeta
 
 
@@ -26,13 +30,21 @@ class Columns:
         self.formula, self.comment = years + 4, years + 5
         self.rate, self.grade, self.evaluated = years + 6, years + 7, years + 8
         self.last = self.evaluated
-        self.widths = [18, 24, 5] + [9.5] * years + [32, 32, 8, 5, 7]
+        # The texts (owner, name, formula, comment) wrap narrower where the years need the room,
+        # so that A4 fit to width still prints 8 pt.
+        wanted = [18, 24, 5] + [9] * years + [32, 32, 8, 5, 7]
+        flexible = {self.owner - 1, self.name - 1, self.formula - 1, self.comment - 1}
+        self.widths = fit_widths(wanted, flexible, PAGE)
+        # Two charts side by side: one under the name and years, one under the texts.
+        self.chart_width = min(CHART_WIDTH, width_cm(self.widths[:self.formula - 1]) - CHART_GAP,
+                               width_cm(self.widths[self.formula - 1:]))
 
 
 def write_policy_sheet(workbook, styler, meta: ReportMeta, section: PolicySection, title: str,
                        chart_data: ChartData) -> None:
     cols = Columns(len(meta.fiscal_years))
-    sheet = SheetWriter(workbook, styler, title, cols.widths, freeze="A3", print_rows="1:2")
+    sheet = SheetWriter(workbook, styler, title, cols.widths, freeze="A3", print_rows="1:2",
+                        page=Page(paper=PAGE.paper, footer=report_footer(meta.fiscal_year)))
     year = era_label(meta.fiscal_year)
     heading = f"【{section.short_name}】{section.title}" if section.short_name else section.title
     _full_row(sheet, cols, sheet.text(f"{meta.label_basic_policy} {section.code}　{heading}", "title"), 24)
@@ -55,9 +67,12 @@ def write_policy_sheet(workbook, styler, meta: ReportMeta, section: PolicySectio
         _steps(sheet, cols, meta, section)
     if charts:
         sheet.skip()
+        sheet.keep([None], empty_rows=ROWS_PER_CHART)  # the heading with the first two charts
         row = _full_row(sheet, cols, sheet.text(labels.CHARTS, "subtitle"), None)
         for i, chart in enumerate(charts):
             anchor_row = row + 1 + (i // 2) * ROWS_PER_CHART
+            if i % 2 == 0 and i:
+                sheet.keep_area(anchor_row, ROWS_PER_CHART)
             anchor_col = cols.owner if i % 2 == 0 else cols.formula
             sheet.ws.add_chart(chart, f"{get_column_letter(anchor_col)}{anchor_row}")
     sheet.close()
@@ -114,6 +129,7 @@ def _indicators(sheet, cols, meta, section, chart_data: ChartData) -> list:
                     sheet.lines(indicator.formula, cols.formula), sheet.lines(indicator.comment, cols.comment))
         height = sheet.height(lines, rows=2)
         evaluated = short_label(indicator.evaluated_year) if indicator.evaluated_year else "－"
+        sheet.keep([height, height])  # the planned and actual rows share merged cells
         first = sheet.append([
             sheet.text(indicator.owner), sheet.text(name), sheet.text(labels.PLANNED, "center"),
             *(sheet.value(v, indicator.unit) for v in indicator.planned),
@@ -126,7 +142,7 @@ def _indicators(sheet, cols, meta, section, chart_data: ChartData) -> list:
         for col in (cols.owner, cols.name, cols.formula, cols.comment, cols.rate, cols.grade, cols.evaluated):
             sheet.merge(first, col, first + 1, col)
         data_row = chart_data.add(indicator.planned, indicator.actual)
-        charts.append(chart_data.line_chart(data_row, indicator.name, indicator.unit))
+        charts.append(chart_data.line_chart(data_row, indicator.name, indicator.unit, cols.chart_width))
     return charts
 
 

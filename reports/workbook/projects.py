@@ -4,6 +4,11 @@ Columns: one per category vocabulary (Sasebo's 分野, 分類), 主体部局, th
 measure and step, PID, 名称, 概要, リーディング, 項目 (the activity indicator), R3 / R3実績 …
 R9 / R9実績, and the phase marks per fiscal year. Rows are streamed: any number of projects
 costs the same memory. A project with several activity indicators gets a row for each.
+
+Printed on A3 landscape, fit to width: the text columns are narrowed (their texts wrap) so
+that the print scale keeps the 10 pt text at 8 pt or more; each basic policy (focus issue)
+starts a page (where the plan lists its projects by focus issue), under the two heading rows
+repeated on every page.
 """
 
 from __future__ import annotations
@@ -15,24 +20,34 @@ from openpyxl.utils import get_column_letter
 from plans.fiscal_years import short_label
 from reports.workbook import labels
 from reports.workbook.cells import SheetWriter
+from reports.workbook.printing import A3, Page, fit_widths, report_footer
 from reports.workbook.rows import ProjectRow, ReportMeta
 
 HEADER_ROW = 3
+# Wanted widths; the text columns give way on paper (printing.fit_widths), the rest do not.
+VOCABULARY_WIDTH = 10
+FIXED = [(12, True), (20, True), (18, True), (18, True), (11, False), (22, True), (36, True), (5, False),
+         (16, True)]  # 主体部局 … 項目: (width, may narrow)
+VALUE_WIDTH = 7.5  # 「1,234,567」 in 10 pt
+PHASE_WIDTH = 3.5  # one mark
 
 
 def write_project_sheet(workbook, styler, meta: ReportMeta, rows: Iterable[ProjectRow]) -> tuple[int, int]:
     """Returns (projects written, of which leading)."""
     vocabularies, years, phases = len(meta.vocabularies), len(meta.fiscal_years), len(meta.phase_years)
-    fixed = [12, 20, 18, 18, 13, 22, 36, 7, 16]  # 主体部局 … 項目
-    widths = [10] * vocabularies + fixed + [8.5] * (2 * years) + [4] * phases
-    first_value = vocabularies + len(fixed) + 1
+    page = Page(paper=A3, footer=report_footer(meta.fiscal_year), side_margin=0.3)
+    widths = [VOCABULARY_WIDTH] * vocabularies + [w for w, _ in FIXED] + [VALUE_WIDTH] * (2 * years)
+    widths += [PHASE_WIDTH] * phases
+    flexible = set(range(vocabularies)) | {vocabularies + i for i, (_, narrows) in enumerate(FIXED) if narrows}
+    widths = fit_widths(widths, flexible, page)
+    first_value = vocabularies + len(FIXED) + 1
     first_phase = first_value + 2 * years
     last = first_phase + phases - 1
     name_col = vocabularies + 6
     policy_col = vocabularies + 2
     sheet = SheetWriter(workbook, styler, labels.PROJECTS_SHEET, widths,
                         freeze=f"{get_column_letter(name_col + 1)}{HEADER_ROW + 1}",
-                        print_rows=f"{HEADER_ROW - 1}:{HEADER_ROW}")
+                        print_rows=f"{HEADER_ROW - 1}:{HEADER_ROW}", page=page)
     row = sheet.append([sheet.text(labels.PROJECT_LIST_TITLE.format(label=meta.label_project), "title")], height=24)
     sheet.merge(row, 1, row, first_value - 1)
 
@@ -51,10 +66,19 @@ def write_project_sheet(workbook, styler, meta: ReportMeta, rows: Iterable[Proje
     for fy in meta.fiscal_years:
         headings += [short_label(fy), short_label(fy) + labels.ACTUAL_SUFFIX]
     headings += [short_label(fy) for fy in meta.phase_years]
-    sheet.append([sheet.text(h, "head") for h in headings], height=30)
+    lines = max(sheet.lines(h, col) for col, h in enumerate(headings, 1))
+    sheet.append([sheet.text(h, "head") for h in headings], height=max(30, sheet.height(lines) or 0))
 
     count = leading = 0
+    policy, seen = None, set()
     for project in rows:
+        if project.basic_policy != policy:
+            # A page per focus issue where the plan's table lists them one after another; a table
+            # that mixes them (an issue seen before) would get a page per row, so it gets no break.
+            if policy is not None and project.basic_policy not in seen:
+                sheet.new_page()
+            policy = project.basic_policy
+            seen.add(policy)
         if not project.continued:
             count += 1
             leading += project.leading

@@ -39,7 +39,7 @@ def build_report(out, meta: ReportMeta, sections: list[PolicySection], projects:
     """Write the report to `out`; `progress` is called after each section (policy sheet, list, save)."""
     workbook = Workbook(write_only=True)
     styler = Styler(workbook)
-    cover = open_cover(workbook, styler)
+    cover = open_cover(workbook, styler, meta)
     chart_data = ChartData(workbook, styler, meta.fiscal_years)
     total = len(sections) + 2
     step = _progress(progress, total)

@@ -8,6 +8,7 @@ from plans.models import Strategy, User
 from reports.models import JobStatus, ReportJob
 from tests.browser.conftest import log_in
 from tests.conftest import PASSWORD
+from tests.reports.pdf_tools import page_count, page_text, require_renderer
 from tests.reports.worker import job_runner
 
 pytestmark = pytest.mark.browser
@@ -39,6 +40,34 @@ def test_administrator_builds_and_downloads_the_report(browser_page, runner, tmp
     workbook = openpyxl.load_workbook(path)
     assert workbook.sheetnames[:2] == ["表紙・概要", "01-01 観光"]
     assert workbook["表紙・概要"]["A1"].value == "佐世保市DX戦略 令和7年度 進捗状況報告"
+    assert page.console_errors == []
+    assert page.outside_requests == []
+
+
+def test_administrator_builds_the_report_with_its_pdf_and_downloads_both(browser_page, runner, tmp_path):
+    require_renderer()
+    page = browser_page
+    log_in(page, "dave", PASSWORD)
+    page.goto(f"{page.base_url}/reports/")
+    page.select_option("#id_strategy", label="佐世保市DX戦略")
+    page.select_option("#id_fiscal_year", value="2024")
+    assert page.is_checked("#id_with_pdf") and page.is_enabled("#id_with_pdf")
+    page.click("#build-report")
+    page.wait_for_url("**/reports/")
+    row = page.locator("tr[data-status=done]").first
+    row.locator("a.download-pdf").wait_for(timeout=300_000)
+    with page.expect_download() as download_info:
+        row.locator("a.download").click()
+    workbook_path = tmp_path / "report.xlsx"
+    download_info.value.save_as(workbook_path)
+    assert openpyxl.load_workbook(workbook_path)["表紙・概要"]["A1"].value == "佐世保市DX戦略 令和6年度 進捗状況報告"
+    with page.expect_download() as download_info:
+        row.locator("a.download-pdf").click()
+    assert download_info.value.suggested_filename == "佐世保市DX戦略_令和6年度_進捗状況報告.pdf"
+    pdf_path = tmp_path / "report.pdf"
+    download_info.value.save_as(pdf_path)
+    assert "佐世保市DX戦略 令和6年度 進捗状況報告" in page_text(pdf_path, 1)
+    assert "令和6年度 進捗状況報告" in page_text(pdf_path, page_count(pdf_path))
     assert page.console_errors == []
     assert page.outside_requests == []
 

@@ -22,6 +22,14 @@ def test_builds_the_report_to_the_output_file(media, tmp_path, sasebo):
         assert stored.read() == output.read_bytes()
 
 
+def test_the_pdf_too_or_why_not(media, tmp_path, sasebo, settings):
+    settings.DXPLAN_PDF_RENDERER = "/nonexistent/soffice"
+    with pytest.raises(CommandError, match="/nonexistent/soffice"):
+        call_command("build_report", "--fiscal-year", "2025", "--output", str(tmp_path / "r.xlsx"),
+                     "--strategy", "sasebo-dx", "--pdf", str(tmp_path / "r.pdf"))
+    assert not (tmp_path / "r.xlsx").exists() and not ReportJob.objects.exists()  # refused before building
+
+
 def test_data_export_as_csv_with_a_wareki_fiscal_year(media, tmp_path, sasebo):
     output = tmp_path / "data.csv"
     call_command("build_report", "--fiscal-year", "令和7年度", "--output", str(output), "--strategy", "sasebo-dx",

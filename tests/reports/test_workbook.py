@@ -88,10 +88,11 @@ def test_sheets_are_cover_policies_project_list_and_hidden_chart_data():
     assert [ws.sheet_state for ws in workbook.worksheets] == ["visible"] * 4 + ["hidden"]
 
 
-def test_every_visible_sheet_prints_a4_landscape_fit_to_width_with_titles():
+def test_every_visible_sheet_prints_landscape_fit_to_width_with_titles():
     workbook = open_workbook(report_bytes())
     for ws in workbook.worksheets[:-1]:
-        assert ws.page_setup.paperSize == int(ws.PAPERSIZE_A4), ws.title
+        paper = ws.PAPERSIZE_A3 if ws.title == "プロジェクト一覧" else ws.PAPERSIZE_A4
+        assert ws.page_setup.paperSize == int(paper), ws.title
         assert ws.page_setup.orientation == "landscape", ws.title
         assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1, ws.title
         assert ws.page_setup.fitToHeight == 0, ws.title

@@ -7,21 +7,25 @@ job in-process. DXPLAN_REQUIRE_REAL_PARTS turns "no real worker possible" into a
 """
 
 import time
+from urllib.parse import quote
 
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
 from kpis.models import YearlyValue
+from plans.models import Strategy
 from reports.models import JobStatus, ReportJob
 from tests.conftest import PASSWORD, _create_named_users
 from tests.reports.conftest import formula_cells, open_workbook
+from tests.reports.pdf_tools import page_count, page_text, require_renderer
 from tests.reports.worker import job_runner
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 INJECTION = "=cmd|' /C calc'!A0"
 BUILD_TIMEOUT = 180
+TITLE_R6 = "佐世保市DX戦略 令和6年度 進捗状況報告"
 
 
 @pytest.fixture
@@ -92,3 +96,32 @@ def test_a_report_built_through_the_page_is_the_seed_report(runner, client):
     assert row[7].value == "デジタルマップの活用" and row[10].value == "観光ルートのアクセス/利用者数"
     assert [c.value for c in row[11:17]] == [25000, 55584, 27500, 151246, 30000, 160116]
     assert formula_cells(workbook) == []
+
+
+def test_the_same_job_prints_the_report_to_pdf_for_download(runner, client, tmp_path):
+    require_renderer()
+    mode, log = runner
+    call_command("load_demo", verbosity=0)
+    _create_named_users()
+    assert client.login(username="dave", password=PASSWORD)
+    response = client.post(reverse("reports:create"), {
+        "strategy": Strategy.objects.get(code="sasebo-dx").pk, "fiscal_year": 2024, "kind": "report",
+        "file_format": "xlsx", "with_pdf": "on", "basic_policy": "", "department": "",
+    })
+    assert response.status_code == 302
+    job = ReportJob.objects.get()
+    deadline = time.monotonic() + BUILD_TIMEOUT
+    while not job.is_finished and time.monotonic() < deadline:
+        time.sleep(0.5)
+        job.refresh_from_db()
+    assert job.status == JobStatus.DONE and job.message == "", f"{job.status}: {job.message}\n{log.read_text() if log else ''}"
+
+    workbook = client.get(reverse("reports:download", args=[job.pk]))
+    assert open_workbook(b"".join(workbook.streaming_content))["表紙・概要"]["A1"].value == TITLE_R6
+    response = client.get(reverse("reports:download-pdf", args=[job.pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert quote("佐世保市DX戦略_令和6年度_進捗状況報告.pdf") in response["Content-Disposition"]
+    path = tmp_path / "report.pdf"
+    path.write_bytes(b"".join(response.streaming_content))
+    assert TITLE_R6 in page_text(path, 1)
+    assert "令和6年度 進捗状況報告" in page_text(path, page_count(path))

@@ -1,5 +1,5 @@
 """python manage.py build_report --fiscal-year 2025 --output FILE.xlsx [--strategy CODE] [--kind report|data]
-[--format xlsx|csv] [--basic-policy CODE | --department NAME] [--as-of YYYY-MM-DD]
+[--format xlsx|csv] [--basic-policy CODE | --department NAME] [--as-of YYYY-MM-DD] [--pdf FILE.pdf]
 
 Runs the same service as the Celery task (the job is recorded like one started from the page),
 in this process, then copies the stored file to --output.
@@ -29,6 +29,7 @@ class Command(BaseCommand):
         parser.add_argument("--basic-policy", help="code of the one basic policy to report on")
         parser.add_argument("--department", help="name of the one department whose indicators to report on")
         parser.add_argument("--as-of", help="date printed on the report, YYYY-MM-DD (default: today)")
+        parser.add_argument("--pdf", help="also print the report to this PDF file (needs LibreOffice)")
 
     def handle(self, *args, **options):
         try:
@@ -59,7 +60,7 @@ class Command(BaseCommand):
             job = services.report_job_create(
                 user=None, strategy=strategy, fiscal_year=fiscal_year, kind=options["kind"],
                 file_format=options["file_format"], basic_policy=basic_policy, department=department,
-                as_of=as_of, enqueue=False,
+                as_of=as_of, enqueue=False, with_pdf=bool(options["pdf"]),
             )
         except ValidationError as error:
             raise CommandError("; ".join(error.messages)) from None
@@ -68,6 +69,11 @@ class Command(BaseCommand):
             raise CommandError(job.message or job.get_status_display())
         with job.file.open("rb") as source, open(options["output"], "wb") as target:
             shutil.copyfileobj(source, target)
+        if options["pdf"]:
+            if not job.pdf_file:  # the workbook is written; say why the PDF is not
+                raise CommandError(job.message)
+            with job.pdf_file.open("rb") as source, open(options["pdf"], "wb") as target:
+                shutil.copyfileobj(source, target)
         took = job.duration.total_seconds() if job.duration else 0
         self.stdout.write(f"{strategy.title} {display_label(fiscal_year)}: {options['output']} ({took:.1f} s)")
 
