@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
 from django.db.models import Q
@@ -13,16 +14,18 @@ from reports.workbook import labels
 
 @dataclass(frozen=True)
 class Scope:
-    """What a report covers: a strategy, optionally one basic policy or one department (with its 課)."""
+    """What a report covers: a strategy, optionally one basic policy or one department (with its 課),
+    as of a date (reports.selectors.as_of)."""
 
     strategy: object
     fiscal_year: int
     basic_policy: BasicPolicy | None = None
     department: Department | None = None
+    as_of: datetime.date | None = None  # what the report prints is read as of the end of this day; None: now
 
     @classmethod
     def of(cls, job: ReportJob) -> Scope:
-        return cls(job.strategy, job.fiscal_year, job.basic_policy, job.department)
+        return cls(job.strategy, job.fiscal_year, job.basic_policy, job.department, job.as_of)
 
     def departments(self, prefix: str) -> Q:
         if self.department is None:

@@ -1,28 +1,23 @@
 """The cover and summary sheet (表紙・概要): title, as-of dates, grade distribution and its chart.
 
+The dates: 作成基準日 is the report's as-of date; 計画の時点 and 実績の時点 follow from the
+fiscal year and that date (reports.selectors.meta.report_dates). The counts are on the
+dashboards' basis, with 「未確定」 apart (reports.selectors.grades).
+
 Created first so it is the first sheet, written last because the distribution is known
-only after every basic policy sheet.
+only after the project list.
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 from plans.achievement import NOT_EVALUABLE
 from plans.fiscal_years import era_label
 from reports.workbook import labels
 from reports.workbook.cells import SheetWriter
 from reports.workbook.charts import grade_bar_chart
-from reports.workbook.rows import ReportMeta
+from reports.workbook.rows import PolicyGrades, ReportMeta
 
-WIDTHS = [18, 44, 8, 8, 8, 8, 9, 4, 12, 12, 12, 12, 12, 12]
-
-
-@dataclass(frozen=True)
-class PolicyGrades:
-    code: str
-    name: str
-    counts: dict[str, int]  # grade → count, every grade of the bands then 「－」
+WIDTHS = [18, 44, 8, 8, 8, 8, 8, 9, 12, 12, 12, 12, 12, 12]
 
 
 def open_cover(workbook, styler) -> SheetWriter:
@@ -31,7 +26,7 @@ def open_cover(workbook, styler) -> SheetWriter:
 
 def write_cover(sheet: SheetWriter, meta: ReportMeta, policies: list[PolicyGrades],
                 projects: int, leading: int) -> None:
-    grades = [band.grade for band in meta.bands] + [NOT_EVALUABLE]
+    grades = [band.grade for band in meta.bands] + [NOT_EVALUABLE, labels.PENDING]
     last = 2 + len(grades) + 1
     title = labels.REPORT_TITLE.format(strategy=meta.strategy_title, year=era_label(meta.fiscal_year))
     row = sheet.append([sheet.text(title, "title")], height=30)
@@ -47,6 +42,8 @@ def write_cover(sheet: SheetWriter, meta: ReportMeta, policies: list[PolicyGrade
         bands += f"、{lowest.grade} それ未満"
     rule = labels.EVALUATION_RULE_TEXT.format(bands=bands)
     _pair(sheet, last, labels.EVALUATION_RULE, sheet.text(rule), sheet.height(sheet.lines(rule, 2, last)))
+    basis = labels.GRADE_BASIS_TEXT.format(year=era_label(meta.fiscal_year))
+    _pair(sheet, last, labels.GRADE_BASIS, sheet.text(basis), sheet.height(sheet.lines(basis, 2, last)))
     count = f"{projects:,}（{labels.LEADING_COUNT} {leading:,}）"
     _pair(sheet, last, labels.PROJECT_COUNT.format(label=meta.label_project), sheet.text(count))
     sheet.skip()

@@ -19,8 +19,16 @@ WHOLE_PLAN = "計画全体"
 SCOPE_ONLY = "{name}のみ"
 EVALUATION_RULE = "評価の方法"
 EVALUATION_RULE_TEXT = (
-    "各指標について、報告年度以前で実績値のある最新の年度の達成率で評価した（評価年度を併記）。"
+    "作成基準日の終わりまでに最終段階の確認で承認された実績と評価コメントのみを掲載し、"
+    "承認されていない実績は「未確定」と表示して評価しない。"
+    "各指標について、報告年度以前で承認済みの実績値のある最新の年度の達成率で評価した（評価年度を併記）。"
     "評価区分: {bands}、－ 評価不能（実績・予定が数値でないもの）。"
+)
+GRADE_BASIS = "分布の集計基準"
+GRADE_BASIS_TEXT = (
+    "{year}の値で評価した全指標（成果指標・KPI・活動指標）の数（ダッシュボードの同年度の評価分布と同じ基準）。"
+    "作成基準日までに承認されていない実績は「未確定」として別に数えた"
+    "（ダッシュボードでは、閲覧者には承認前の実績が「－」として数えられる）。"
 )
 BAND = "{grade} {rate}%以上"
 GRADE_DISTRIBUTION = "評価の分布（{label}別）"
@@ -28,6 +36,7 @@ TOTAL = "合計"
 PROJECT_COUNT = "{label}数"
 LEADING_COUNT = "うちリーディング"
 CHART_GRADES = "評価の分布"
+PENDING = "未確定"  # an actual not approved by the last review stage as of the report's date
 
 GOAL = "{year}の目標（総括）"
 SUMMARY = "{year}の事業総括"

@@ -41,6 +41,17 @@ class MeasureRow:
 
 
 @dataclass(frozen=True)
+class Revision:
+    """A target revision in force at the report's as-of date, printed as a footnote."""
+
+    fiscal_year: int
+    old: Value
+    new: Value
+    reason: str
+    revised_on: datetime.date
+
+
+@dataclass(frozen=True)
 class IndicatorRow:
     owner: str  # the measure (or basic policy) it measures, as printed
     name: str
@@ -52,6 +63,9 @@ class IndicatorRow:
     rate: Decimal | None = None  # percent units, Decimal("95.0")
     grade: str = "－"
     evaluated_year: int | None = None
+    baseline: Value | None = None
+    baseline_year: int | None = None
+    revisions: tuple[Revision, ...] = ()  # in force at the as-of date, oldest first
 
 
 @dataclass(frozen=True)
@@ -91,3 +105,12 @@ class ProjectRow:
     actual: tuple[Value, ...]
     phases: tuple[str, ...] = field(default=())  # mark (○ ⇒ …) or "" per ReportMeta.phase_years
     continued: bool = False  # a further activity indicator of the project above
+
+
+@dataclass(frozen=True)
+class PolicyGrades:
+    """The cover's grade counts of one basic policy (reports.selectors.grades)."""
+
+    code: str
+    name: str
+    counts: dict[str, int]  # grade → count: every grade of the bands, 「－」, then 「未確定」
