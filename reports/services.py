@@ -24,8 +24,12 @@ def _enqueue(job_id: int) -> None:
     transaction.on_commit(lambda: tasks.build_report_job.delay(job_id))
 
 
-def _validate(*, strategy, fiscal_year, kind, file_format, basic_policy, department) -> None:
+def _validate(*, strategy, fiscal_year, kind, file_format, basic_policy, department, as_of) -> None:
     errors = {}
+    if as_of > timezone.localdate():
+        # A later build would read more approvals for the same date: the file must be reproducible.
+        errors["as_of"] = _("The as-of date %(date)s is in the future; choose today or an earlier day.") % {
+            "date": as_of.isoformat()}
     if not strategy.first_fiscal_year <= fiscal_year <= strategy.last_fiscal_year:
         errors["fiscal_year"] = _("%(year)s is outside the period of %(strategy)s (%(period)s).") % {
             "year": fiscal_years.display_label(fiscal_year), "strategy": strategy.title,
@@ -53,14 +57,16 @@ def _validate(*, strategy, fiscal_year, kind, file_format, basic_policy, departm
 def report_job_create(*, user, strategy, fiscal_year: int, kind: str = ReportKind.REPORT,
                       file_format: str = ReportFormat.XLSX, basic_policy=None, department=None,
                       as_of: datetime.date | None = None, enqueue: bool = True) -> ReportJob:
-    """Queue a report. `user` None means the command line (no permission check, no queue)."""
+    """Queue a report. `user` None means the command line (no permission check, no queue).
+    `as_of` (default today, never later) is the date the report prints its values as of."""
     if user is not None and not permissions.can_use_reports(user):
         raise PermissionDenied(_("Only administrators and the DX office can build reports."))
+    as_of = as_of or timezone.localdate()
     _validate(strategy=strategy, fiscal_year=fiscal_year, kind=kind, file_format=file_format,
-              basic_policy=basic_policy, department=department)
+              basic_policy=basic_policy, department=department, as_of=as_of)
     job = ReportJob.objects.create(
         requested_by=user, strategy=strategy, fiscal_year=fiscal_year, kind=kind, file_format=file_format,
-        basic_policy=basic_policy, department=department, as_of=as_of or timezone.localdate(),
+        basic_policy=basic_policy, department=department, as_of=as_of,
     )
     if enqueue:
         _enqueue(job.pk)

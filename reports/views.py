@@ -53,6 +53,11 @@ class ReportJobForm(forms.Form):
         queryset=BasicPolicy.objects.select_related("strategy").order_by("strategy__order", "strategy__code", "order"),
         required=False, label=gettext_lazy("Only this basic policy"), empty_label=gettext_lazy("(all)"),
     )
+    as_of = forms.DateField(
+        label=gettext_lazy("As of"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=gettext_lazy("The report prints the values and comments approved by the end of this day "
+                               "(empty: today)."),
+    )
     department = DepartmentChoiceField(
         queryset=Department.objects.select_related("municipality", "parent").order_by("municipality", "order", "name"),
         required=False, label=gettext_lazy("Only this department's indicators"), empty_label=gettext_lazy("(all)"),
@@ -98,6 +103,7 @@ def create(request):
         job = services.report_job_create(
             user=request.user, strategy=data["strategy"], fiscal_year=data["fiscal_year"], kind=data["kind"],
             file_format=data["file_format"], basic_policy=data["basic_policy"], department=data["department"],
+            as_of=data["as_of"],
         )
     except ValidationError as error:
         if hasattr(error, "error_dict"):

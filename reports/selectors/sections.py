@@ -13,7 +13,8 @@ from plans.models import BasicPolicy, Measure, Narrative, NarrativeKind, Step, S
 from reports.selectors.as_of import AsOf
 from reports.selectors.columns import NO_VALUE, ValueColumns, YearValue
 from reports.selectors.scope import Scope
-from reports.workbook.rows import IndicatorRow, MeasureRow, PolicySection, StepRow
+from reports.workbook import labels
+from reports.workbook.rows import IndicatorRow, MeasureRow, PlanTexts, PolicySection, StepRow
 
 PLANNED, ACTUAL = ValueColumns("planned"), ValueColumns("actual")
 
@@ -26,15 +27,16 @@ def report_sections(scope: Scope) -> list[PolicySection]:
     policies = BasicPolicy.objects.filter(strategy=strategy).order_by("order", "pk")
     if scope.basic_policy is not None:
         policies = policies.filter(pk=scope.basic_policy.pk)
-    policies = list(policies.values_list("pk", "code", "title", "short_name", named=True))
+    policies = list(policies.values_list("pk", "code", "title", "short_name", *TEXT_COLUMNS, named=True))
     narratives = _narratives(strategy, fy)
     measures = defaultdict(list)
     for m in (
         Measure.objects.filter(basic_policy__strategy=strategy).order_by("order", "pk")
-        .values_list("pk", "basic_policy_id", "code", "title", "target_image", named=True)
+        .values_list("pk", "basic_policy_id", "code", "title", *TEXT_COLUMNS, named=True)
     ):
+        target, texts = _target_and_texts(plan_texts(m))
         measures[m.basic_policy_id].append(
-            (m.pk, MeasureRow(m.code, m.title, m.target_image, narratives.get(("m", m.pk, "goal"), "")))
+            (m.pk, MeasureRow(m.code, m.title, target, narratives.get(("m", m.pk, "goal"), ""), texts))
         )
     indicators = _section_indicators(scope)
     steps = _section_steps(strategy)
@@ -53,10 +55,44 @@ def report_sections(scope: Scope) -> list[PolicySection]:
         sections.append(PolicySection(
             code=policy.code, title=policy.title, short_name=policy.short_name,
             goal=narratives.get(("p", policy.pk, "goal"), ""), summary=narratives.get(("p", policy.pk, "summary"), ""),
+            texts=plan_texts(policy),
             measures=tuple(m for _, m in shown), indicators=tuple(in_scope),
             steps=tuple(step for measure_id, _ in shown for step in steps.get(measure_id, [])),
         ))
     return sections
+
+
+# The plan's own texts of a basic policy or a measure (plans.models.TargetTexts).
+TEXT_COLUMNS = ("target_image", "target_object", "target_intent", "target_state_3y", "current_issues", "actions",
+                "strengths", "weaknesses", "approach", "related_plans")
+_TARGETS = (labels.PLAN_TEXTS["target_image"], labels.PLAN_TEXTS["target"], labels.PLAN_TEXTS["target_state_3y"])
+
+
+def plan_texts(row) -> PlanTexts:
+    """(heading, text) of each text the plan has for a row read with TEXT_COLUMNS; 対象 and
+    意図 print together as めざす姿."""
+    texts = []
+    for column in TEXT_COLUMNS:
+        if column == "target_object":
+            target_object, intent = row.target_object.strip(), row.target_intent.strip()
+            if target_object and intent:
+                texts.append((labels.PLAN_TEXTS["target"],
+                              labels.TARGET_PARTS.format(object=target_object, intent=intent)))
+            elif target_object or intent:
+                texts.append((labels.PLAN_TEXTS["target"], target_object or intent))
+        elif column != "target_intent" and getattr(row, column).strip():
+            texts.append((labels.PLAN_TEXTS[column], getattr(row, column).strip()))
+    return tuple(texts)
+
+
+def _target_and_texts(texts: PlanTexts) -> tuple[str, PlanTexts]:
+    """The measure's target column (到達像 as it is, めざす姿 or 3年後の目指す状態 under its
+    heading) and the texts printed below the measures."""
+    for i, (heading, text) in enumerate(texts):
+        if heading in _TARGETS:
+            target = text if heading == labels.PLAN_TEXTS["target_image"] else f"【{heading}】\n{text}"
+            return target, texts[:i] + texts[i + 1:]
+    return "", texts
 
 
 def _narratives(strategy, fiscal_year: int) -> dict:

@@ -40,7 +40,21 @@ PENDING = "未確定"  # an actual not approved by the last review stage as of t
 
 GOAL = "{year}の目標（総括）"
 SUMMARY = "{year}の事業総括"
-TARGET_IMAGE = "到達像"
+TARGET_IMAGE = "到達像・めざす姿"
+# The plan's own texts of a basic policy or a measure, as the plans head them.
+PLAN_TEXTS = {
+    "target_image": "到達像", "target": "めざす姿", "target_state_3y": "3年後の目指す状態",
+    "current_issues": "現状（課題）", "actions": "取組内容",
+    "strengths": "うまくいっていること／強み／チャンス", "weaknesses": "うまくいっていないこと／弱み／脅威",
+    "approach": "取組方針", "related_plans": "関連する計画等",
+}
+TARGET_PARTS = "対象: {object}\n意図: {intent}"
+MEASURE_TEXTS = "{label}の内容"
+BASELINE = "基準値 {value} ({year})"
+REVISED_MARK = "※"
+REVISIONS = "※ 目標値（予定）の修正"
+REVISION_NOTE = "※ {indicator}: {year}の予定を {old} から {new} に修正（{date}、理由: {reason}）"
+DATE = "{d.year}年{d.month}月{d.day}日"
 MEASURE_GOAL = "{year}の目標"
 INDICATOR = "指標"
 ROW_KIND = "区分"

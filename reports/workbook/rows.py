@@ -32,12 +32,17 @@ class ReportMeta:
     scope: str = ""  # "" for the whole plan, else what the report is limited to
 
 
+# The plan's own texts as (heading, text) pairs, in the order they print (labels.PLAN_TEXTS).
+PlanTexts = tuple[tuple[str, str], ...]
+
+
 @dataclass(frozen=True)
 class MeasureRow:
     code: str
     title: str
-    target_image: str = ""
+    target_image: str = ""  # 到達像, or else めざす姿 or 3年後の目指す状態 with its heading
     goal: str = ""
+    texts: PlanTexts = ()  # the other texts of the plan (現状, 取組内容, 強み, …)
 
 
 @dataclass(frozen=True)
@@ -83,6 +88,7 @@ class PolicySection:
     short_name: str = ""
     goal: str = ""
     summary: str = ""
+    texts: PlanTexts = ()  # the basic policy's own texts (めざす姿 …)
     measures: tuple[MeasureRow, ...] = ()
     indicators: tuple[IndicatorRow, ...] = ()
     steps: tuple[StepRow, ...] = ()

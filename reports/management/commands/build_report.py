@@ -28,7 +28,7 @@ class Command(BaseCommand):
         parser.add_argument("--format", dest="file_format", choices=ReportFormat.values, default=ReportFormat.XLSX)
         parser.add_argument("--basic-policy", help="code of the one basic policy to report on")
         parser.add_argument("--department", help="name of the one department whose indicators to report on")
-        parser.add_argument("--as-of", help="date printed on the report, YYYY-MM-DD (default: today)")
+        parser.add_argument("--as-of", help="the report prints what was approved by the end of this day, YYYY-MM-DD (default: today)")
 
     def handle(self, *args, **options):
         try:
