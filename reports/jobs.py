@@ -109,7 +109,7 @@ def _build(job: ReportJob, out) -> None:
                      grades=selectors.report_grades(scope))
     elif job.file_format == ReportFormat.XLSX:
         build_data_xlsx(out, selectors.data_strategy(scope, as_of=job.as_of), selectors.data_rows(scope), job.as_of,
-                        progress=progress)
+                        progress=progress, revisions=selectors.data_revisions(scope))
     else:
         build_data_csv(out, selectors.data_rows(scope))
         progress(1, 1)

@@ -1,5 +1,6 @@
 """What the built report prints on the demo data: revisions with their footnote, baselines
-with their fiscal year, the plan's own texts, the cover's derived dates."""
+with their fiscal year, the plan's own texts, the cover's derived dates; the data export's
+revision sheet."""
 
 import datetime
 import io
@@ -7,12 +8,13 @@ import io
 import pytest
 from django.utils import timezone
 
+from imports.export_contract import REVISION_HEADINGS
 from kpis import services
 from kpis.models import Indicator, TargetRevision, YearlyValue
 from plans.models import Strategy
 from reports import selectors
 from reports.selectors import Scope
-from reports.workbook import build_report
+from reports.workbook import build_data_xlsx, build_report
 from tests.reports.conftest import open_workbook
 from tests.reports.test_selectors import display, find
 
@@ -110,3 +112,31 @@ def test_cover_dates_follow_the_fiscal_year_and_the_as_of_date(sasebo, fiscal_ye
     assert rows == {"作成基準日": datetime.datetime.combine(as_of, datetime.time()),
                     "計画の時点": datetime.datetime.combine(plan, datetime.time()),
                     "実績の時点": datetime.datetime.combine(actuals, datetime.time())}
+
+
+def test_the_data_export_carries_the_revision_history_as_its_own_sheet(sasebo, carol):
+    revise_route(sasebo, carol)
+    scope = Scope(sasebo, 2025)
+    out = io.BytesIO()
+    build_data_xlsx(out, selectors.data_strategy(scope, as_of=timezone.localdate()), selectors.data_rows(scope),
+                    timezone.localdate(), revisions=selectors.data_revisions(scope))
+    ws = open_workbook(out.getvalue())["目標値の修正"]
+    rows = [[c.value for c in row] for row in ws.iter_rows()]
+    assert tuple(rows[0]) == REVISION_HEADINGS
+    (row,) = rows[1:]
+    assert row[2:8] == [2025, "令和7年度", "176000", "36000", REASON, row[7]]
+    assert row[8] == "carol" and row[7].startswith(timezone.localdate().isoformat())
+
+
+def test_revision_sheet_costs_one_query_at_two_sizes(sasebo, carol, django_assert_num_queries):
+    def read():
+        # revisions joined with their value, indicator and user (one streamed cursor)
+        with django_assert_num_queries(1):
+            return len(list(selectors.data_revisions(Scope(sasebo, 2025))))
+
+    revise_route(sasebo, carol)
+    assert read() == 1
+    for value in YearlyValue.objects.filter(indicator__strategy=sasebo, planned_state="number")[:10]:
+        services.yearly_value_revise_plan(yearly_value=value, planned=str(value.planned.number + 1), reason="再計算",
+                                          user=carol)
+    assert read() == 11
