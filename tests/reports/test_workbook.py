@@ -273,7 +273,7 @@ def test_data_xlsx_has_the_contract_sheets_and_texts_as_texts():
     out = io.BytesIO()
     assert build_data_xlsx(out, STRATEGY, [data_row(), data_row(fiscal_year=2026)], datetime.date(2025, 11, 1)) == 2
     workbook = open_workbook(out.getvalue())
-    assert workbook.sheetnames == ["計画", "データ"]
+    assert workbook.sheetnames == ["計画", "データ", "目標値の修正"]
     plan = [[c.value for c in row] for row in workbook["計画"].iter_rows()]
     assert [row[0] for row in plan] == list(STRATEGY_KEYS)
     assert plan[5] == ["first_fiscal_year", 2021]
