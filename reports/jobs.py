@@ -120,6 +120,8 @@ def file_name(job: ReportJob, *, display: bool = False) -> str:
     extension = job.file_format
     if display:
         kind = "進捗状況報告" if job.kind == ReportKind.REPORT else "データ"
+        if job.draft:
+            kind += "（案）"
         scope = ""
         if job.basic_policy_id:
             scope = f"_{job.basic_policy.code}"
@@ -131,7 +133,8 @@ def file_name(job: ReportJob, *, display: bool = False) -> str:
         scope = f"-bp{job.basic_policy_id}"
     elif job.department_id:
         scope = f"-d{job.department_id}"
-    return f"{job.strategy.code}-{job.fiscal_year}-{job.kind}{scope}-job{job.pk}.{extension}"
+    draft = "-draft" if job.draft else ""
+    return f"{job.strategy.code}-{job.fiscal_year}-{job.kind}{draft}{scope}-job{job.pk}.{extension}"
 
 
 @transaction.atomic

@@ -24,7 +24,7 @@ def _enqueue(job_id: int) -> None:
     transaction.on_commit(lambda: tasks.build_report_job.delay(job_id))
 
 
-def _validate(*, strategy, fiscal_year, kind, file_format, basic_policy, department, as_of) -> None:
+def _validate(*, strategy, fiscal_year, kind, file_format, basic_policy, department, as_of, draft) -> None:
     errors = {}
     if as_of > timezone.localdate():
         # A later build would read more approvals for the same date: the file must be reproducible.
@@ -41,6 +41,8 @@ def _validate(*, strategy, fiscal_year, kind, file_format, basic_policy, departm
         errors["file_format"] = _("Unknown file format: %(format)s.") % {"format": file_format}
     elif file_format == ReportFormat.CSV and kind != ReportKind.DATA:
         errors["file_format"] = _("CSV is available for the data export only; the annual report is an Excel workbook.")
+    if draft and kind != ReportKind.REPORT:
+        errors["draft"] = _("The draft for checking is a kind of annual report; the data export has all values anyway.")
     if basic_policy is not None and department is not None:
         errors["department"] = _("Choose either one basic policy or one department, not both.")
     if basic_policy is not None and basic_policy.strategy_id != strategy.pk:
@@ -56,17 +58,18 @@ def _validate(*, strategy, fiscal_year, kind, file_format, basic_policy, departm
 @transaction.atomic
 def report_job_create(*, user, strategy, fiscal_year: int, kind: str = ReportKind.REPORT,
                       file_format: str = ReportFormat.XLSX, basic_policy=None, department=None,
-                      as_of: datetime.date | None = None, enqueue: bool = True) -> ReportJob:
+                      as_of: datetime.date | None = None, draft: bool = False, enqueue: bool = True) -> ReportJob:
     """Queue a report. `user` None means the command line (no permission check, no queue).
-    `as_of` (default today, never later) is the date the report prints its values as of."""
+    `as_of` (default today, never later) is the date the report prints its values as of;
+    `draft` asks for the draft for checking (latest entered values, marked 案)."""
     if user is not None and not permissions.can_use_reports(user):
         raise PermissionDenied(_("Only administrators and the DX office can build reports."))
     as_of = as_of or timezone.localdate()
     _validate(strategy=strategy, fiscal_year=fiscal_year, kind=kind, file_format=file_format,
-              basic_policy=basic_policy, department=department, as_of=as_of)
+              basic_policy=basic_policy, department=department, as_of=as_of, draft=draft)
     job = ReportJob.objects.create(
         requested_by=user, strategy=strategy, fiscal_year=fiscal_year, kind=kind, file_format=file_format,
-        basic_policy=basic_policy, department=department, as_of=as_of,
+        basic_policy=basic_policy, department=department, as_of=as_of, draft=draft,
     )
     if enqueue:
         _enqueue(job.pk)

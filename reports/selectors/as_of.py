@@ -8,6 +8,9 @@ was not approved at that moment prints 「未確定」 and is not graded. The hi
 (django-simple-history) holds every version; a row approved before the cutoff and not
 saved since is its own version, so only the other rows need the history (one query).
 
+The "draft for checking" report (`draft`) prints the latest entered version at the cutoff
+whatever its review status; every page of it says 「案」 (reports.workbook).
+
 A planned value prints as it stood at the cutoff: target revisions made later are rolled
 back to their old value; revisions made earlier print with a mark and a footnote.
 """
@@ -27,6 +30,7 @@ from reports.workbook.rows import Revision
 
 PENDING = achievement.Value(achievement.TEXT, None, labels.PENDING)  # an actual not approved as of the date
 
+NOTHING = achievement.Value(achievement.EMPTY)
 _ACTUAL = ("actual_state", "actual_number", "actual_places", "actual_text")
 
 
@@ -38,16 +42,21 @@ def cutoff(as_of: datetime.date | None) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(next_day, datetime.time.min))
 
 
-def approved_versions(values, cut: datetime.datetime) -> dict[int, tuple[achievement.Value, str]]:
+def versions_at(values, cut: datetime.datetime, *, draft: bool = False) -> dict[int, tuple[achievement.Value, str]]:
     """(actual, comment) of the version in force at `cut` of each of `values` (a YearlyValue
-    queryset) that is not settled (approved before `cut` and unchanged since), when that
-    version is approved; the others are missing (1 query)."""
+    queryset) that is not settled (approved before `cut` and unchanged since; for a draft:
+    unchanged since), when that version is approved (for a draft: whatever its status); the
+    others are missing (1 query)."""
     history = YearlyValue.history.model
     latest = (history.objects.filter(id=OuterRef("id"), history_date__lt=cut)
               .order_by("-history_date", "-history_id").values("history_id")[:1])
-    unsettled = values.exclude(status=EntryStatus.APPROVED, updated_at__lt=cut).values("pk")
+    if draft:
+        unsettled, approved = values.filter(updated_at__gte=cut), {}
+    else:
+        unsettled = values.exclude(status=EntryStatus.APPROVED, updated_at__lt=cut)
+        approved = {"status": EntryStatus.APPROVED}
     rows = history.objects.filter(
-        id__in=unsettled, history_date__lt=cut, history_id=Subquery(latest), status=EntryStatus.APPROVED,
+        id__in=unsettled.values("pk"), history_date__lt=cut, history_id=Subquery(latest), **approved,
     ).values_list("id", *_ACTUAL, "comment")
     return {pk: (stored_value(*actual), comment) for pk, *actual, comment in rows}
 
@@ -73,23 +82,31 @@ def revisions(values, cut: datetime.datetime) -> tuple[dict[int, list[Revision]]
 
 
 class AsOf:
-    """The as-of reading of a set of yearly values (2 queries: unsettled approved versions,
-    revisions); then asked per row, without queries."""
+    """The as-of reading of a set of yearly values (2 queries: versions from the history,
+    revisions); then asked per row, without queries. `draft`: the "draft for checking"
+    report, which prints the latest entered version at the cutoff whatever its status."""
 
-    def __init__(self, values, as_of: datetime.date | None):
-        self.cut = cutoff(as_of)
-        self._approved = approved_versions(values, self.cut)
+    def __init__(self, values, as_of: datetime.date | None, *, draft: bool = False):
+        self.cut, self.draft = cutoff(as_of), draft
+        self._approved = versions_at(values, self.cut, draft=draft)
         self.revisions, self._rolled_back = revisions(values, self.cut)
+
+    def stored_in_force(self, status: str, updated_at) -> bool:
+        """Whether the stored row itself is the version this report prints."""
+        return updated_at < self.cut and (self.draft or status == EntryStatus.APPROVED)
 
     def actual(self, pk: int, status: str, updated_at, actual: achievement.Value,
                comment: str) -> tuple[achievement.Value, str]:
         """(actual, comment) to print: the stored ones when the row is the approved version in
         force, else that version from the history, else 「未確定」 without a comment (empty
-        when nothing was ever entered: a year still to come is not pending)."""
-        if status == EntryStatus.APPROVED and updated_at < self.cut:
+        when nothing was ever entered: a year still to come is not pending). A draft prints the
+        version at the cutoff, or nothing for a row made after it."""
+        if self.stored_in_force(status, updated_at):
             return actual, comment
         if pk in self._approved:
             return self._approved[pk]
+        if self.draft:
+            return NOTHING, ""
         if status == EntryStatus.NOT_ENTERED and actual.state == achievement.EMPTY:
             return actual, ""
         return PENDING, ""

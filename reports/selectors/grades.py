@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from kpis.models import EntryStatus, YearlyValue
+from kpis.models import YearlyValue
 from plans import achievement
 from plans.models import BasicPolicy
 from reports.dashboards.aggregates import CURRENT, indicators
@@ -33,8 +33,8 @@ def report_grades(scope: Scope) -> list[PolicyGrades]:
     queryset = indicators(strategy, fiscal_year).filter(scope.departments("responsible_department"))
     if scope.basic_policy is not None:
         queryset = queryset.filter(policy_key=scope.basic_policy.pk)
-    as_of = AsOf(YearlyValue.objects.filter(indicator__in=queryset.values("pk"), fiscal_year=fiscal_year),
-                 scope.as_of)
+    as_of = scope.as_of_reading(YearlyValue.objects.filter(indicator__in=queryset.values("pk"),
+                                                           fiscal_year=fiscal_year))
     bands = strategy.bands()
     policies = BasicPolicy.objects.filter(strategy=strategy).order_by("order", "pk")
     if scope.basic_policy is not None:
@@ -62,7 +62,7 @@ def _grade(row, as_of: AsOf, bands) -> str:
     if pk is None:
         return achievement.NOT_EVALUABLE
     status, updated_at = getattr(row, f"{CURRENT}__status"), getattr(row, f"{CURRENT}__updated_at")
-    if status == EntryStatus.APPROVED and updated_at < as_of.cut:  # the stored rate is the one in force
+    if as_of.stored_in_force(status, updated_at):  # the stored rate is the one in force
         return achievement.grade(getattr(row, f"{CURRENT}__rate"), bands)
     actual, _comment = as_of.actual(pk, status, updated_at, ACTUAL(row), "")
     if actual.state == achievement.EMPTY:

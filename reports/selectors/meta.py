@@ -29,7 +29,7 @@ def report_meta(scope: Scope, *, as_of) -> ReportMeta:
         fiscal_years=tuple(strategy.fiscal_years), phase_years=phase_years, bands=strategy.bands(),
         label_basic_policy=strategy.label_basic_policy, label_measure=strategy.label_measure,
         label_step=strategy.label_step, label_project=strategy.label_project,
-        vocabularies=vocabularies, scope=scope.label(strategy),
+        vocabularies=vocabularies, scope=scope.label(strategy), draft=scope.draft,
     )
 
 

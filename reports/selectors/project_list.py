@@ -58,7 +58,7 @@ def report_project_rows(scope: Scope, meta: ReportMeta) -> Iterator[ProjectRow]:
         indicators = indicators.filter(scope.departments("responsible_department"))
     project_ids = projects.values("pk")
     indicators = indicators.filter(project__in=project_ids)
-    as_of = AsOf(YearlyValue.objects.filter(indicator__in=indicators.values("pk")), scope.as_of)
+    as_of = scope.as_of_reading(YearlyValue.objects.filter(indicator__in=indicators.values("pk")))
     values = _Stream(
         indicators.order_by("project__order", "order", "pk", "values__fiscal_year")
         .values_list("project__order", "pk", "name", "unit", "values__fiscal_year", *PLANNED.names, *ACTUAL.names,

@@ -10,7 +10,6 @@ from django.db.models import Q
 from kpis.models import Indicator, YearlyValue, stored_value
 from plans import achievement
 from plans.models import BasicPolicy, Measure, Narrative, NarrativeKind, Step, StepYear
-from reports.selectors.as_of import AsOf
 from reports.selectors.columns import NO_VALUE, ValueColumns, YearValue
 from reports.selectors.scope import Scope
 from reports.workbook import labels
@@ -132,7 +131,7 @@ def _section_indicators(scope: Scope) -> dict[tuple, list[IndicatorRow]]:
     queryset = Indicator.objects.filter(scope.departments("responsible_department"), strategy=strategy,
                                         project__isnull=True)
     stored = YearlyValue.objects.filter(indicator__in=queryset.values("pk"))
-    as_of = AsOf(stored, scope.as_of)
+    as_of = scope.as_of_reading(stored)
     values, revised = defaultdict(dict), defaultdict(list)
     for value in stored.values_list(
         "pk", "indicator_id", "fiscal_year", *PLANNED.names, *ACTUAL.names, "comment", "status", "updated_at",

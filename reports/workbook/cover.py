@@ -28,7 +28,7 @@ def write_cover(sheet: SheetWriter, meta: ReportMeta, policies: list[PolicyGrade
                 projects: int, leading: int) -> None:
     grades = [band.grade for band in meta.bands] + [NOT_EVALUABLE, labels.PENDING]
     last = 2 + len(grades) + 1
-    title = labels.REPORT_TITLE.format(strategy=meta.strategy_title, year=era_label(meta.fiscal_year))
+    title = labels.report_title(meta.strategy_title, meta.fiscal_year, draft=meta.draft)
     row = sheet.append([sheet.text(title, "title")], height=30)
     sheet.merge(row, 1, row, last)
     sheet.skip()
@@ -36,6 +36,7 @@ def write_cover(sheet: SheetWriter, meta: ReportMeta, policies: list[PolicyGrade
                        (labels.ACTUALS_AS_OF, meta.actuals_as_of)):
         _pair(sheet, last, label, sheet.date(day))
     _pair(sheet, last, labels.SCOPE, sheet.text(meta.scope or labels.WHOLE_PLAN))
+    _pair(sheet, last, labels.KIND, sheet.text(labels.KIND_DRAFT if meta.draft else labels.KIND_FINAL))
     bands = "、".join(labels.BAND.format(grade=b.grade, rate=b.min_rate) for b in meta.bands if b.min_rate.is_finite())
     lowest = meta.bands[-1]
     if not lowest.min_rate.is_finite():

@@ -6,11 +6,17 @@ export's headings are a file format (docs/data-export.md, imports.export_contrac
 not translated msgids: an English UI must not change what the council or the import reads.
 """
 
+from plans.fiscal_years import era_label
+
 COVER_SHEET = "表紙・概要"
 PROJECTS_SHEET = "プロジェクト一覧"
 CHART_DATA_SHEET = "グラフデータ"
 
 REPORT_TITLE = "{strategy} {year} 進捗状況報告"
+DRAFT_TITLE = "【案】{title}"  # the draft for checking, on every sheet's repeated title row
+KIND = "区分"
+KIND_FINAL = "確定版（作成基準日までに承認された値のみ）"
+KIND_DRAFT = "案（確認用: 作成基準日時点で入力されている最新の値。承認前の値を含む）"
 AS_OF = "作成基準日"
 PLAN_AS_OF = "計画の時点"
 ACTUALS_AS_OF = "実績の時点"
@@ -83,3 +89,9 @@ ACTIVITY_INDICATORS = "活動指標"
 PHASES = "実施年度"
 PHASE_LEGEND = "凡例: ○ 構築 / ⇒ 運用 / … 検討"
 ACTUAL_SUFFIX = "実績"
+
+
+def report_title(strategy: str, fiscal_year: int, *, draft: bool = False) -> str:
+    """「佐世保市DX戦略 令和6年度 進捗状況報告」, 「【案】…」 for the draft for checking."""
+    title = REPORT_TITLE.format(strategy=strategy, year=era_label(fiscal_year))
+    return DRAFT_TITLE.format(title=title) if draft else title

@@ -38,7 +38,7 @@ def write_policy_sheet(workbook, styler, meta: ReportMeta, section: PolicySectio
     year = era_label(meta.fiscal_year)
     heading = f"【{section.short_name}】{section.title}" if section.short_name else section.title
     _full_row(sheet, cols, sheet.text(f"{meta.label_basic_policy} {section.code}　{heading}", "title"), 24)
-    _full_row(sheet, cols, sheet.text(labels.REPORT_TITLE.format(strategy=meta.strategy_title, year=year),
+    _full_row(sheet, cols, sheet.text(labels.report_title(meta.strategy_title, meta.fiscal_year, draft=meta.draft),
                                       "subtitle"), None)
     sheet.skip()
     texts = [(labels.GOAL.format(year=year), section.goal or labels.NOTHING),

@@ -30,6 +30,7 @@ class ReportMeta:
     label_project: str
     vocabularies: tuple[str, ...] = ()  # category vocabularies, one project-list column each (分野, 分類)
     scope: str = ""  # "" for the whole plan, else what the report is limited to
+    draft: bool = False  # the draft for checking: every page's title says 案
 
 
 # The plan's own texts as (heading, text) pairs, in the order they print (labels.PLAN_TEXTS).

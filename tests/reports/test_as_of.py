@@ -129,3 +129,18 @@ def test_outcome_indicator_values_of_nagasaki_h_are_read_too():
     indicator = find(sections[0].indicators, name="市政情報の発信に満足している市民の割合")
     assert display(indicator.planned)[-1] == "75.0"
     assert Indicator.objects.filter(strategy=strategy).count() == sum(len(s.indicators) for s in sections)
+
+
+def test_the_draft_for_checking_prints_the_latest_entered_values(sasebo):
+    value = write(route_value(sasebo, 2024), status=EntryStatus.APPROVED, actual=170000, when=at(JAN))
+    write(value, status=EntryStatus.RETURNED, comment="差戻し", when=at(FEB))
+    write(value, status=EntryStatus.DRAFT, actual=20000, comment="再入力", when=at(FEB, 15))
+
+    def draft(as_of):
+        tourism = selectors.report_sections(Scope(sasebo, 2025, as_of=as_of, draft=True))[0]
+        return find(tourism.indicators, name=ROUTE)
+
+    assert display(draft(FEB).actual)[3] == "20,000" and draft(FEB).comment == "再入力"
+    assert display(draft(JAN).actual)[3] == "170,000"  # the version in force at the end of that day
+    assert display(draft(datetime.date(2026, 1, 1)).actual)[3] == ""  # made later: nothing to print yet
+    assert display(route(sasebo, as_of=FEB).actual)[3] == "未確定"  # the final report of the same date

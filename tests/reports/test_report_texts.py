@@ -140,3 +140,19 @@ def test_revision_sheet_costs_one_query_at_two_sizes(sasebo, carol, django_asser
         services.yearly_value_revise_plan(yearly_value=value, planned=str(value.planned.number + 1), reason="再計算",
                                           user=carol)
     assert read() == 11
+
+
+def test_every_sheet_of_the_draft_says_an(sasebo):
+    as_of = timezone.localdate()
+    scope = Scope(sasebo, 2025, as_of=as_of, draft=True)
+    meta = selectors.report_meta(scope, as_of=as_of)
+    out = io.BytesIO()
+    build_report(out, meta, selectors.report_sections(scope), selectors.report_project_rows(scope, meta),
+                 grades=selectors.report_grades(scope))
+    workbook = open_workbook(out.getvalue())
+    for ws in workbook.worksheets[:-1]:  # the hidden chart data is not printed
+        assert any(t.startswith("【案】") for t in texts(ws)), ws.title
+    assert any(t.startswith("案（確認用") for t in texts(workbook["表紙・概要"]))
+    final = built(sasebo, 2025)
+    assert not any("【案】" in t for ws in final.worksheets for t in texts(ws))
+    assert any(t.startswith("確定版") for t in texts(final["表紙・概要"]))

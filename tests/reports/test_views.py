@@ -155,3 +155,22 @@ def test_no_as_of_date_means_today(eager, client, carol, sasebo, committed):
     with committed():
         start(client, sasebo)
     assert ReportJob.objects.get().as_of == timezone.localdate()
+
+
+def test_the_draft_for_checking_is_chosen_on_the_form_and_named_as_such(eager, client, carol, sasebo, committed):
+    client.force_login(carol)
+    with committed():
+        assert start(client, sasebo, draft="on").status_code == 302
+    job = ReportJob.objects.get()
+    assert job.draft and job.status == JobStatus.DONE
+    response = client.get(reverse("reports:download", args=[job.pk]))
+    assert "%EF%BC%88%E6%A1%88%EF%BC%89" in response["Content-Disposition"]  # （案） in the file name
+    workbook = open_workbook(b"".join(response.streaming_content))
+    assert workbook["表紙・概要"]["A1"].value.startswith("【案】")
+
+
+def test_a_draft_data_export_is_refused(client, carol, sasebo):
+    client.force_login(carol)
+    response = start(client, sasebo, kind="data", draft="on")
+    assert response.status_code == 400 and "確認用の案は進捗状況報告の一種です" in response.content.decode()
+    assert not ReportJob.objects.exists()
