@@ -215,7 +215,7 @@ def test_a_comment_that_looks_like_a_formula_stays_text(media, carol, sasebo):
 def test_data_export_of_the_demo(media, carol, sasebo):
     job = jobs.report_job_run(job_id=create(carol, sasebo, kind="data", enqueue=False).pk)
     workbook = open_workbook(stored_bytes(job))
-    assert workbook.sheetnames == ["計画", "データ"]
+    assert workbook.sheetnames == ["計画", "データ", "目標値の修正"]
     plan = dict(workbook["計画"].values)
     assert (plan["strategy_code"], plan["first_fiscal_year"], plan["as_of"]) == ("sasebo-dx", 2021, "2025-11-01")
     assert plan["grade_bands"].startswith('[{"grade": "A"')
