@@ -77,7 +77,8 @@ def child_report(scale: int, kind: str) -> dict:
         with open(path, "wb") as out:
             if kind == "report":
                 meta = selectors.report_meta(scope, as_of=AS_OF)
-                build_report(out, meta, selectors.report_sections(scope), selectors.report_project_rows(scope, meta))
+                build_report(out, meta, selectors.report_sections(scope), selectors.report_project_rows(scope, meta),
+                             grades=selectors.report_grades(scope))
             else:
                 build_data_xlsx(out, selectors.data_strategy(scope, as_of=AS_OF), selectors.data_rows(scope), AS_OF)
         seconds, cpu = time.perf_counter() - started, time.process_time() - cpu

@@ -47,3 +47,11 @@ HEADINGS_WITHOUT_VERSION = tuple(h for h in HEADINGS if h != VERSION)
 # escapes it (a quote prefix in XLSX, a leading ESCAPE in CSV) and the import removes ESCAPE.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 ESCAPE = "'"
+
+# The target revisions (informative: the import does not read this sheet), one row per
+# revision, oldest first; planned values in the display form of the データ sheet.
+REVISIONS_SHEET = "目標値の修正"
+REVISION_HEADINGS = (
+    "indicator_code", "indicator_name", "fiscal_year", "fiscal_year_label", "old_planned", "new_planned",
+    "reason", "revised_at", "revised_by",
+)

@@ -135,10 +135,11 @@ def _build(job: ReportJob, out, share: float = 1.0) -> None:
     if job.kind == ReportKind.REPORT:
         meta = selectors.report_meta(scope, as_of=job.as_of)
         sections = selectors.report_sections(scope)
-        build_report(out, meta, sections, selectors.report_project_rows(scope, meta), progress=progress)
+        build_report(out, meta, sections, selectors.report_project_rows(scope, meta), progress=progress,
+                     grades=selectors.report_grades(scope))
     elif job.file_format == ReportFormat.XLSX:
         build_data_xlsx(out, selectors.data_strategy(scope, as_of=job.as_of), selectors.data_rows(scope), job.as_of,
-                        progress=progress)
+                        progress=progress, revisions=selectors.data_revisions(scope))
     else:
         build_data_csv(out, selectors.data_rows(scope))
         progress(1, 1)
@@ -150,6 +151,8 @@ def file_name(job: ReportJob, *, display: bool = False, extension: str = "") -> 
     extension = extension or job.file_format
     if display:
         kind = "進捗状況報告" if job.kind == ReportKind.REPORT else "データ"
+        if job.draft:
+            kind += "（案）"
         scope = ""
         if job.basic_policy_id:
             scope = f"_{job.basic_policy.code}"
@@ -161,7 +164,8 @@ def file_name(job: ReportJob, *, display: bool = False, extension: str = "") -> 
         scope = f"-bp{job.basic_policy_id}"
     elif job.department_id:
         scope = f"-d{job.department_id}"
-    return f"{job.strategy.code}-{job.fiscal_year}-{job.kind}{scope}-job{job.pk}.{extension}"
+    draft = "-draft" if job.draft else ""
+    return f"{job.strategy.code}-{job.fiscal_year}-{job.kind}{draft}{scope}-job{job.pk}.{extension}"
 
 
 @transaction.atomic

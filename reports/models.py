@@ -59,6 +59,10 @@ class ReportJob(models.Model):
     kind = models.CharField(_("kind"), max_length=10, choices=ReportKind.choices, default=ReportKind.REPORT)
     file_format = models.CharField(_("format"), max_length=5, choices=ReportFormat.choices, default=ReportFormat.XLSX)
     as_of = models.DateField(_("as of"), help_text=_("The date printed on the report; the only date it stamps."))
+    draft = models.BooleanField(
+        _("draft for checking"), default=False,
+        help_text=_("Print the latest entered values, approved or not; every page says 案."),
+    )
     status = models.CharField(_("status"), max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     message = models.TextField(_("message"), blank=True)

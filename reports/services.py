@@ -30,8 +30,12 @@ def _unqueued(job_id: int, message: str) -> None:
         status=JobStatus.FAILED, finished_at=timezone.now(), message=message)
 
 
-def _validate(*, strategy, fiscal_year, kind, file_format, with_pdf, basic_policy, department) -> None:
+def _validate(*, strategy, fiscal_year, kind, file_format, with_pdf, basic_policy, department, as_of, draft) -> None:
     errors = {}
+    if as_of > timezone.localdate():
+        # A later build would read more approvals for the same date: the file must be reproducible.
+        errors["as_of"] = _("The as-of date %(date)s is in the future; choose today or an earlier day.") % {
+            "date": as_of.isoformat()}
     if not strategy.first_fiscal_year <= fiscal_year <= strategy.last_fiscal_year:
         errors["fiscal_year"] = _("%(year)s is outside the period of %(strategy)s (%(period)s).") % {
             "year": fiscal_years.display_label(fiscal_year), "strategy": strategy.title,
@@ -47,6 +51,8 @@ def _validate(*, strategy, fiscal_year, kind, file_format, with_pdf, basic_polic
         errors["with_pdf"] = _("A PDF is made of the annual report only, not of the data export.")
     elif with_pdf and pdf.unavailable_reason():
         errors["with_pdf"] = pdf.unavailable_reason()
+    if draft and kind != ReportKind.REPORT:
+        errors["draft"] = _("The draft for checking is a kind of annual report; the data export has all values anyway.")
     if basic_policy is not None and department is not None:
         errors["department"] = _("Choose either one basic policy or one department, not both.")
     if basic_policy is not None and basic_policy.strategy_id != strategy.pk:
@@ -62,17 +68,20 @@ def _validate(*, strategy, fiscal_year, kind, file_format, with_pdf, basic_polic
 @transaction.atomic
 def report_job_create(*, user, strategy, fiscal_year: int, kind: str = ReportKind.REPORT,
                       file_format: str = ReportFormat.XLSX, basic_policy=None, department=None,
-                      as_of: datetime.date | None = None, enqueue: bool = True,
+                      as_of: datetime.date | None = None, draft: bool = False, enqueue: bool = True,
                       with_pdf: bool = False) -> ReportJob:
-    """Queue a report (`with_pdf`: the job also prints it to PDF). `user` None means the
-    command line (no permission check, no queue)."""
+    """Queue a report. `user` None means the command line (no permission check, no queue).
+    `as_of` (default today, never later) is the date the report prints its values as of;
+    `draft` asks for the draft for checking (latest entered values, marked 案); `with_pdf`:
+    the job also prints it to PDF."""
     if user is not None and not permissions.can_use_reports(user):
         raise PermissionDenied(_("Only administrators and the DX office can build reports."))
+    as_of = as_of or timezone.localdate()
     _validate(strategy=strategy, fiscal_year=fiscal_year, kind=kind, file_format=file_format, with_pdf=with_pdf,
-              basic_policy=basic_policy, department=department)
+              basic_policy=basic_policy, department=department, as_of=as_of, draft=draft)
     job = ReportJob.objects.create(
         requested_by=user, strategy=strategy, fiscal_year=fiscal_year, kind=kind, file_format=file_format,
-        with_pdf=with_pdf, basic_policy=basic_policy, department=department, as_of=as_of or timezone.localdate(),
+        with_pdf=with_pdf, basic_policy=basic_policy, department=department, as_of=as_of, draft=draft,
     )
     if enqueue:
         _enqueue(job.pk)

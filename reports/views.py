@@ -57,6 +57,15 @@ class ReportJobForm(forms.Form):
         queryset=BasicPolicy.objects.select_related("strategy").order_by("strategy__order", "strategy__code", "order"),
         required=False, label=gettext_lazy("Only this basic policy"), empty_label=gettext_lazy("(all)"),
     )
+    as_of = forms.DateField(
+        label=gettext_lazy("As of"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=gettext_lazy("The report prints the values and comments approved by the end of this day "
+                               "(empty: today)."),
+    )
+    draft = forms.BooleanField(
+        label=gettext_lazy("Draft for checking"), required=False,
+        help_text=gettext_lazy("Print the latest entered values, approved or not, marked 案 on every page."),
+    )
     department = DepartmentChoiceField(
         queryset=Department.objects.select_related("municipality", "parent").order_by("municipality", "order", "name"),
         required=False, label=gettext_lazy("Only this department's indicators"), empty_label=gettext_lazy("(all)"),
@@ -107,6 +116,7 @@ def create(request):
         job = services.report_job_create(
             user=request.user, strategy=data["strategy"], fiscal_year=data["fiscal_year"], kind=data["kind"],
             file_format=data["file_format"], basic_policy=data["basic_policy"], department=data["department"],
+            as_of=data["as_of"], draft=data["draft"],
             with_pdf=data["with_pdf"] and data["kind"] == ReportKind.REPORT,  # the data export has no PDF
         )
     except ValidationError as error:

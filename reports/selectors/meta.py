@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Max, Min
 
+from plans import fiscal_years
 from plans.models import CategoryVocabulary
 from projects.models import ProjectYear
 from reports.selectors.scope import Scope
@@ -24,9 +25,18 @@ def report_meta(scope: Scope, *, as_of) -> ReportMeta:
     phase_years = tuple(range(span["first"], span["last"] + 1)) if span["first"] is not None else ()
     return ReportMeta(
         municipality=strategy.municipality.name, strategy_title=strategy.title, fiscal_year=scope.fiscal_year,
-        as_of=as_of, plan_as_of=strategy.plan_as_of, actuals_as_of=strategy.actuals_as_of,
+        as_of=as_of, **report_dates(scope.fiscal_year, as_of),
         fiscal_years=tuple(strategy.fiscal_years), phase_years=phase_years, bands=strategy.bands(),
         label_basic_policy=strategy.label_basic_policy, label_measure=strategy.label_measure,
         label_step=strategy.label_step, label_project=strategy.label_project,
-        vocabularies=vocabularies, scope=scope.label(strategy),
+        vocabularies=vocabularies, scope=scope.label(strategy), draft=scope.draft,
     )
+
+
+def report_dates(fiscal_year: int, as_of) -> dict:
+    """The cover's 計画の時点 and 実績の時点: the plan as it stands for the fiscal year (its first
+    day), the actuals up to the as-of date but never past the year's end. Derived, so every
+    year's report says its own (the strategy's old plan_as_of / actuals_as_of fields are no
+    longer printed; the API still reads them)."""
+    first, last = fiscal_years.bounds(fiscal_year)
+    return {"plan_as_of": first, "actuals_as_of": min(last, as_of)}

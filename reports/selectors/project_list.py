@@ -7,8 +7,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from kpis.models import Indicator
+from kpis.models import Indicator, YearlyValue
 from projects.models import PHASE_MARKS, Project, ProjectYear
+from reports.selectors.as_of import AsOf
 from reports.selectors.columns import CHUNK, EMPTY, NO_VALUE, ValueColumns, YearValue, department_path
 from reports.selectors.scope import Scope
 from reports.workbook.rows import ProjectRow, ReportMeta
@@ -42,8 +43,10 @@ class _Series(NamedTuple):
 
 
 def report_project_rows(scope: Scope, meta: ReportMeta) -> Iterator[ProjectRow]:
-    """The project list, streamed in project order (4 queries: projects, activity indicators
-    with values, phases, categories; each read in chunks through one cursor)."""
+    """The project list, streamed in project order, values as of the scope's date (6 queries:
+    the approved versions of values changed since or not approved, target revisions, then
+    projects, activity indicators with values, phases, categories, each read in chunks
+    through one cursor)."""
     strategy = scope.strategy
     projects = Project.objects.filter(strategy=strategy)
     indicators = Indicator.objects.filter(project__strategy=strategy)
@@ -54,10 +57,12 @@ def report_project_rows(scope: Scope, meta: ReportMeta) -> Iterator[ProjectRow]:
         projects = projects.filter(scope.departments("lead_department"))
         indicators = indicators.filter(scope.departments("responsible_department"))
     project_ids = projects.values("pk")
+    indicators = indicators.filter(project__in=project_ids)
+    as_of = scope.as_of_reading(YearlyValue.objects.filter(indicator__in=indicators.values("pk")))
     values = _Stream(
-        indicators.filter(project__in=project_ids).order_by("project__order", "order", "pk", "values__fiscal_year")
+        indicators.order_by("project__order", "order", "pk", "values__fiscal_year")
         .values_list("project__order", "pk", "name", "unit", "values__fiscal_year", *PLANNED.names, *ACTUAL.names,
-                     named=True)
+                     "values__pk", "values__status", "values__updated_at", named=True)
         .iterator(chunk_size=CHUNK)
     )
     phases = _Stream(
@@ -89,7 +94,7 @@ def report_project_rows(scope: Scope, meta: ReportMeta) -> Iterator[ProjectRow]:
             code=p.code, name=p.name, summary=p.summary, leading=p.leading,
             phases=tuple(marks.get(fy, "") for fy in meta.phase_years),
         )
-        series = _indicator_series(values.take(p.order), meta.fiscal_years)
+        series = _indicator_series(values.take(p.order), meta.fiscal_years, as_of)
         if not series:
             yield ProjectRow(indicator="", unit="", planned=(EMPTY,) * len(meta.fiscal_years),
                              actual=(EMPTY,) * len(meta.fiscal_years), **common)
@@ -98,14 +103,15 @@ def report_project_rows(scope: Scope, meta: ReportMeta) -> Iterator[ProjectRow]:
                              **common)
 
 
-def _indicator_series(rows: list, years) -> list[_Series]:
-    """A project's rows (one per indicator × stored year) as one series per indicator."""
+def _indicator_series(rows: list, years, as_of: AsOf) -> list[_Series]:
+    """A project's rows (one per indicator × stored year) as one series per indicator, as of the date."""
     names, by_indicator = {}, {}
     for row in rows:
         names.setdefault(row.pk, (row.name, row.unit))
         values = by_indicator.setdefault(row.pk, {})
         if row.values__fiscal_year is not None:
-            values[row.values__fiscal_year] = YearValue(PLANNED(row), ACTUAL(row))
+            actual, _comment = as_of.actual(row.values__pk, row.values__status, row.values__updated_at, ACTUAL(row), "")
+            values[row.values__fiscal_year] = YearValue(as_of.planned(row.values__pk, PLANNED(row)), actual)
     return [
         _Series(name, unit, tuple(by_indicator[pk].get(fy, NO_VALUE).planned for fy in years),
                 tuple(by_indicator[pk].get(fy, NO_VALUE).actual for fy in years))

@@ -217,11 +217,13 @@ class SheetWriter:
             cell.data_type = "n"
         return cell
 
-    def value(self, value: Value, unit: str = "") -> Cell:
-        """A yearly value as the plan prints it: number with its decimals, 「－」, 「…」, text."""
+    def value(self, value: Value, unit: str = "", mark: str = "") -> Cell:
+        """A yearly value as the plan prints it: number with its decimals, 「－」, 「…」, text;
+        `mark` (※) after it, a number staying a number."""
         if value.state == NUMBER:
-            return self.number(value.number, fmt=number_format(value_places(value), unit))
-        text = value.display()
+            fmt = number_format(value_places(value), unit)
+            return self.number(value.number, fmt=f'{fmt}"{mark}"' if mark else fmt)
+        text = value.display() + mark
         return self.text(text, "center" if text in MARK_TEXTS or not text else "text")
 
     def rate(self, rate: Decimal | None) -> Cell:

@@ -1,12 +1,14 @@
 """The cover and summary sheet (表紙・概要): title, as-of dates, grade distribution and its chart.
 
+The dates: 作成基準日 is the report's as-of date; 計画の時点 and 実績の時点 follow from the
+fiscal year and that date (reports.selectors.meta.report_dates). The counts are on the
+dashboards' basis, with 「未確定」 apart (reports.selectors.grades).
+
 Created first so it is the first sheet, written last because the distribution is known
-only after every basic policy sheet.
+only after the project list.
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 from plans.achievement import NOT_EVALUABLE
 from plans.fiscal_years import era_label
@@ -14,16 +16,9 @@ from reports.workbook import labels
 from reports.workbook.cells import SheetWriter
 from reports.workbook.charts import grade_bar_chart
 from reports.workbook.printing import Page, report_footer
-from reports.workbook.rows import ReportMeta
+from reports.workbook.rows import PolicyGrades, ReportMeta
 
-WIDTHS = [18, 44, 8, 8, 8, 8, 9, 4, 12, 12, 12, 12, 12, 12]
-
-
-@dataclass(frozen=True)
-class PolicyGrades:
-    code: str
-    name: str
-    counts: dict[str, int]  # grade → count, every grade of the bands then 「－」
+WIDTHS = [18, 44, 8, 8, 8, 8, 8, 9, 12, 12, 12, 12, 12, 12]
 
 
 def open_cover(workbook, styler, meta: ReportMeta) -> SheetWriter:
@@ -33,9 +28,9 @@ def open_cover(workbook, styler, meta: ReportMeta) -> SheetWriter:
 
 def write_cover(sheet: SheetWriter, meta: ReportMeta, policies: list[PolicyGrades],
                 projects: int, leading: int) -> None:
-    grades = [band.grade for band in meta.bands] + [NOT_EVALUABLE]
+    grades = [band.grade for band in meta.bands] + [NOT_EVALUABLE, labels.PENDING]
     last = 2 + len(grades) + 1
-    title = labels.REPORT_TITLE.format(strategy=meta.strategy_title, year=era_label(meta.fiscal_year))
+    title = labels.report_title(meta.strategy_title, meta.fiscal_year, draft=meta.draft)
     row = sheet.append([sheet.text(title, "title")], height=30)
     sheet.merge(row, 1, row, last)
     sheet.skip()
@@ -43,12 +38,15 @@ def write_cover(sheet: SheetWriter, meta: ReportMeta, policies: list[PolicyGrade
                        (labels.ACTUALS_AS_OF, meta.actuals_as_of)):
         _pair(sheet, last, label, sheet.date(day))
     _pair(sheet, last, labels.SCOPE, sheet.text(meta.scope or labels.WHOLE_PLAN))
+    _pair(sheet, last, labels.KIND, sheet.text(labels.KIND_DRAFT if meta.draft else labels.KIND_FINAL))
     bands = "、".join(labels.BAND.format(grade=b.grade, rate=b.min_rate) for b in meta.bands if b.min_rate.is_finite())
     lowest = meta.bands[-1]
     if not lowest.min_rate.is_finite():
         bands += f"、{lowest.grade} それ未満"
     rule = labels.EVALUATION_RULE_TEXT.format(bands=bands)
     _pair(sheet, last, labels.EVALUATION_RULE, sheet.text(rule), sheet.height(sheet.lines(rule, 2, last)))
+    basis = labels.GRADE_BASIS_TEXT.format(year=era_label(meta.fiscal_year))
+    _pair(sheet, last, labels.GRADE_BASIS, sheet.text(basis), sheet.height(sheet.lines(basis, 2, last)))
     count = f"{projects:,}（{labels.LEADING_COUNT} {leading:,}）"
     _pair(sheet, last, labels.PROJECT_COUNT.format(label=meta.label_project), sheet.text(count))
     sheet.skip()

@@ -16,14 +16,21 @@ from collections.abc import Callable, Iterable
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
-from imports.export_contract import DATA_SHEET, HEADINGS, STRATEGY_KEYS, STRATEGY_SHEET
+from imports.export_contract import (
+    DATA_SHEET,
+    HEADINGS,
+    REVISION_HEADINGS,
+    REVISIONS_SHEET,
+    STRATEGY_KEYS,
+    STRATEGY_SHEET,
+)
 from reports.workbook.cells import SheetWriter, Styler, csv_safe, save
 
 
 def build_data_xlsx(out, strategy: dict, rows: Iterable[dict], as_of: datetime.date,
-                    progress: Callable[[int, int], None] | None = None) -> int:
-    """Write the two sheets to `out`; returns the number of data rows. `progress(done, 3)` is
-    called after the 計画 sheet, the データ sheet and the save."""
+                    progress: Callable[[int, int], None] | None = None, revisions: Iterable[dict] = ()) -> int:
+    """Write the sheets to `out`; returns the number of data rows. `progress(done, 3)` is
+    called after the 計画 sheet, the データ and 目標値の修正 sheets and the save."""
     progress = progress or (lambda done, total: None)
     workbook = Workbook(write_only=True)
     styler = Styler(workbook)
@@ -39,6 +46,10 @@ def build_data_xlsx(out, strategy: dict, rows: Iterable[dict], as_of: datetime.d
         data.append([_cell(data, row[h]) for h in HEADINGS])
         count += 1
     data.ws.auto_filter.ref = f"A1:{get_column_letter(len(HEADINGS))}{count + 1}"
+    history = SheetWriter(workbook, styler, REVISIONS_SHEET, [14] * len(REVISION_HEADINGS), freeze="A2")
+    history.append([history.text(h, "head") for h in REVISION_HEADINGS])
+    for revision in revisions:
+        history.append([_cell(history, revision[h]) for h in REVISION_HEADINGS])
     progress(2, 3)
     save(workbook, out, as_of)
     progress(3, 3)

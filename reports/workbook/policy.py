@@ -1,9 +1,11 @@
 """One sheet per basic policy, in the layout of the seed's 【R7】 pages.
 
-Top to bottom: the year's goal and summary; the measures with their target images and
-goals; every indicator with a planned (予定) and an actual (実績) row per fiscal year,
+Top to bottom: the year's goal and summary and the basic policy's own texts (めざす姿 …);
+the measures with their target images (到達像, めざす姿 or 3年後の目指す状態) and goals, and
+their other texts; every indicator (its baseline with the baseline's fiscal year) with a planned (予定) and an actual (実績) row per fiscal year,
 formula, evaluation comment, achievement rate and grade; the steps with their status
-per fiscal year; a line chart per indicator.
+per fiscal year; a line chart per indicator. A revised planned value prints with ※ and a
+footnote under the indicators.
 """
 
 from __future__ import annotations
@@ -48,20 +50,25 @@ def write_policy_sheet(workbook, styler, meta: ReportMeta, section: PolicySectio
     year = era_label(meta.fiscal_year)
     heading = f"【{section.short_name}】{section.title}" if section.short_name else section.title
     _full_row(sheet, cols, sheet.text(f"{meta.label_basic_policy} {section.code}　{heading}", "title"), 24)
-    _full_row(sheet, cols, sheet.text(labels.REPORT_TITLE.format(strategy=meta.strategy_title, year=year),
+    _full_row(sheet, cols, sheet.text(labels.report_title(meta.strategy_title, meta.fiscal_year, draft=meta.draft),
                                       "subtitle"), None)
     sheet.skip()
-    for label, text in ((labels.GOAL.format(year=year), section.goal),
-                        (labels.SUMMARY.format(year=year), section.summary)):
-        text = text or labels.NOTHING
+    texts = [(labels.GOAL.format(year=year), section.goal or labels.NOTHING),
+             (labels.SUMMARY.format(year=year), section.summary or labels.NOTHING), *section.texts]
+    for label, text in texts:
         lines = max(sheet.lines(label, 1), sheet.lines(text, 2, cols.last))
         row = sheet.append([sheet.text(label, "label"), sheet.text(text)] + [sheet.blank()] * (cols.last - 2),
                            height=sheet.height(lines))
         sheet.merge(row, 2, row, cols.last)
     sheet.skip()
     _measures(sheet, cols, meta, section, year)
+    if any(measure.texts for measure in section.measures):
+        sheet.skip()
+        _measure_texts(sheet, cols, meta, section)
     sheet.skip()
     charts = _indicators(sheet, cols, meta, section, chart_data)
+    if any(indicator.revisions for indicator in section.indicators):
+        _revisions(sheet, cols, section)
     if section.steps:
         sheet.skip()
         _steps(sheet, cols, meta, section)
@@ -106,6 +113,50 @@ def _measures(sheet, cols, meta, section, year) -> None:
         _merge_measure_row(sheet, cols, row)
 
 
+def _measure_texts(sheet, cols, meta, section) -> None:
+    """The plan's other texts of each measure (現状, 取組内容, 強み, 取組方針 …), one row each."""
+    _full_row(sheet, cols, sheet.text(labels.MEASURE_TEXTS.format(label=meta.label_measure), "subtitle"), None)
+    for measure in section.measures:
+        for heading, text in measure.texts:
+            lines = max(sheet.lines(heading, cols.name, cols.kind), sheet.lines(text, cols.first_year, cols.last))
+            row = sheet.append([sheet.text(measure.code, "center"), sheet.text(heading, "label"), sheet.blank("label"),
+                                sheet.text(text)] + [sheet.blank()] * (cols.last - cols.first_year),
+                               height=sheet.height(lines))
+            sheet.merge(row, cols.name, row, cols.kind)
+            sheet.merge(row, cols.first_year, row, cols.last)
+
+
+def _revisions(sheet, cols, section) -> None:
+    """A footnote per revision in force: the earlier value, the year, the date and the reason."""
+    sheet.skip()
+    _full_row(sheet, cols, sheet.text(labels.REVISIONS, "subtitle"), None)
+    for indicator in section.indicators:
+        for revision in indicator.revisions:
+            note = labels.REVISION_NOTE.format(
+                indicator=indicator.name, year=short_label(revision.fiscal_year),
+                old=_with_unit(revision.old.display() or "－", indicator.unit),
+                new=_with_unit(revision.new.display() or "－", indicator.unit),
+                date=labels.DATE.format(d=revision.revised_on), reason=revision.reason,
+            )
+            row = sheet.append([sheet.text(note, "plain")] + [sheet.blank("plain")] * (cols.last - 1),
+                               height=sheet.height(sheet.lines(note, 1, cols.last)))
+            sheet.merge(row, 1, row, cols.last)
+
+
+def _with_unit(text: str, unit: str) -> str:
+    return f"{text} {unit}" if unit and text not in ("－", "…") else text
+
+
+def _name(indicator) -> str:
+    """The indicator as its name cell prints it: name（unit）, then the baseline with its year."""
+    name = f"{indicator.name}（{indicator.unit}）" if indicator.unit else indicator.name
+    if indicator.baseline is not None and indicator.baseline_year is not None:
+        baseline = labels.BASELINE.format(value=_with_unit(indicator.baseline.display(), indicator.unit),
+                                          year=short_label(indicator.baseline_year))
+        name = f"{name}\n{baseline}"
+    return name
+
+
 def _merge_measure_row(sheet, cols, row) -> None:
     sheet.merge(row, cols.name, row, cols.kind)
     sheet.merge(row, cols.first_year, row, cols.formula - 1)
@@ -124,7 +175,8 @@ def _indicators(sheet, cols, meta, section, chart_data: ChartData) -> list:
         return []
     charts = []
     for indicator in section.indicators:
-        name = f"{indicator.name}（{indicator.unit}）" if indicator.unit else indicator.name
+        name = _name(indicator)
+        revised = {revision.fiscal_year for revision in indicator.revisions}
         lines = max(sheet.lines(indicator.owner, cols.owner), sheet.lines(name, cols.name),
                     sheet.lines(indicator.formula, cols.formula), sheet.lines(indicator.comment, cols.comment))
         height = sheet.height(lines, rows=2)
@@ -132,7 +184,8 @@ def _indicators(sheet, cols, meta, section, chart_data: ChartData) -> list:
         sheet.keep([height, height])  # the planned and actual rows share merged cells
         first = sheet.append([
             sheet.text(indicator.owner), sheet.text(name), sheet.text(labels.PLANNED, "center"),
-            *(sheet.value(v, indicator.unit) for v in indicator.planned),
+            *(sheet.value(v, indicator.unit, mark=labels.REVISED_MARK if fy in revised else "")
+              for fy, v in zip(meta.fiscal_years, indicator.planned, strict=True)),
             sheet.text(indicator.formula), sheet.text(indicator.comment), sheet.rate(indicator.rate),
             sheet.text(indicator.grade, "grade"), sheet.text(evaluated, "center"),
         ], height=height)

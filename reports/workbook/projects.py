@@ -48,7 +48,9 @@ def write_project_sheet(workbook, styler, meta: ReportMeta, rows: Iterable[Proje
     sheet = SheetWriter(workbook, styler, labels.PROJECTS_SHEET, widths,
                         freeze=f"{get_column_letter(name_col + 1)}{HEADER_ROW + 1}",
                         print_rows=f"{HEADER_ROW - 1}:{HEADER_ROW}", page=page)
-    row = sheet.append([sheet.text(labels.PROJECT_LIST_TITLE.format(label=meta.label_project), "title")], height=24)
+    title = labels.PROJECT_LIST_TITLE.format(label=meta.label_project)
+    row = sheet.append([sheet.text(labels.DRAFT_TITLE.format(title=title) if meta.draft else title, "title")],
+                       height=24)
     sheet.merge(row, 1, row, first_value - 1)
 
     group = [sheet.text(meta.label_project, "head")] + [sheet.blank("head")] * (first_value - 2)

@@ -7,14 +7,13 @@ from collections.abc import Callable, Iterable
 
 from openpyxl import Workbook
 
-from plans.achievement import grade_distribution
 from reports.workbook import labels
 from reports.workbook.cells import Styler, save
 from reports.workbook.charts import ChartData
-from reports.workbook.cover import PolicyGrades, open_cover, write_cover
+from reports.workbook.cover import open_cover, write_cover
 from reports.workbook.policy import write_policy_sheet
 from reports.workbook.projects import write_project_sheet
-from reports.workbook.rows import PolicySection, ProjectRow, ReportMeta
+from reports.workbook.rows import PolicyGrades, PolicySection, ProjectRow, ReportMeta
 
 Progress = Callable[[int, int], None]  # (sections done, sections in all)
 
@@ -35,8 +34,9 @@ def sheet_title(section: PolicySection, taken: set[str]) -> str:
 
 
 def build_report(out, meta: ReportMeta, sections: list[PolicySection], projects: Iterable[ProjectRow],
-                 progress: Progress | None = None) -> None:
-    """Write the report to `out`; `progress` is called after each section (policy sheet, list, save)."""
+                 progress: Progress | None = None, *, grades: list[PolicyGrades]) -> None:
+    """Write the report to `out`; `grades` are the cover's counts (reports.selectors.grades);
+    `progress` is called after each section (policy sheet, list, save)."""
     workbook = Workbook(write_only=True)
     styler = Styler(workbook)
     cover = open_cover(workbook, styler, meta)
@@ -45,11 +45,8 @@ def build_report(out, meta: ReportMeta, sections: list[PolicySection], projects:
     step = _progress(progress, total)
 
     taken = {name.casefold() for name in _RESERVED}
-    grades = []
     for section in sections:
         write_policy_sheet(workbook, styler, meta, section, sheet_title(section, taken), chart_data)
-        counts = grade_distribution((i.grade for i in section.indicators), meta.bands)
-        grades.append(PolicyGrades(section.code, section.short_name or section.title, counts))
         step()
     project_count, leading = write_project_sheet(workbook, styler, meta, projects)
     step()

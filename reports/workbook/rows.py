@@ -30,14 +30,31 @@ class ReportMeta:
     label_project: str
     vocabularies: tuple[str, ...] = ()  # category vocabularies, one project-list column each (分野, 分類)
     scope: str = ""  # "" for the whole plan, else what the report is limited to
+    draft: bool = False  # the draft for checking: every page's title says 案
+
+
+# The plan's own texts as (heading, text) pairs, in the order they print (labels.PLAN_TEXTS).
+PlanTexts = tuple[tuple[str, str], ...]
 
 
 @dataclass(frozen=True)
 class MeasureRow:
     code: str
     title: str
-    target_image: str = ""
+    target_image: str = ""  # 到達像, or else めざす姿 or 3年後の目指す状態 with its heading
     goal: str = ""
+    texts: PlanTexts = ()  # the other texts of the plan (現状, 取組内容, 強み, …)
+
+
+@dataclass(frozen=True)
+class Revision:
+    """A target revision in force at the report's as-of date, printed as a footnote."""
+
+    fiscal_year: int
+    old: Value
+    new: Value
+    reason: str
+    revised_on: datetime.date
 
 
 @dataclass(frozen=True)
@@ -52,6 +69,9 @@ class IndicatorRow:
     rate: Decimal | None = None  # percent units, Decimal("95.0")
     grade: str = "－"
     evaluated_year: int | None = None
+    baseline: Value | None = None
+    baseline_year: int | None = None
+    revisions: tuple[Revision, ...] = ()  # in force at the as-of date, oldest first
 
 
 @dataclass(frozen=True)
@@ -69,6 +89,7 @@ class PolicySection:
     short_name: str = ""
     goal: str = ""
     summary: str = ""
+    texts: PlanTexts = ()  # the basic policy's own texts (めざす姿 …)
     measures: tuple[MeasureRow, ...] = ()
     indicators: tuple[IndicatorRow, ...] = ()
     steps: tuple[StepRow, ...] = ()
@@ -91,3 +112,12 @@ class ProjectRow:
     actual: tuple[Value, ...]
     phases: tuple[str, ...] = field(default=())  # mark (○ ⇒ …) or "" per ReportMeta.phase_years
     continued: bool = False  # a further activity indicator of the project above
+
+
+@dataclass(frozen=True)
+class PolicyGrades:
+    """The cover's grade counts of one basic policy (reports.selectors.grades)."""
+
+    code: str
+    name: str
+    counts: dict[str, int]  # grade → count: every grade of the bands, 「－」, then 「未確定」

@@ -17,6 +17,8 @@ from imports.export_contract import (
     IGNORED,
     INFORMATIVE,
     READ_BACK,
+    REVISION_HEADINGS,
+    REVISIONS_SHEET,
     STRATEGY_INFORMATIVE,
     STRATEGY_KEYS,
     STRATEGY_SHEET,
@@ -72,7 +74,8 @@ def test_the_exporter_writes_the_contracts_sheets_and_headings():
     strategy = dict.fromkeys(STRATEGY_KEYS, "x")
     build_data_xlsx(out, strategy, [dict.fromkeys(HEADINGS, "")], as_of=datetime.date(2026, 3, 31))
     book = openpyxl.load_workbook(io.BytesIO(out.getvalue()))
-    assert book.sheetnames == [STRATEGY_SHEET, DATA_SHEET]
+    assert book.sheetnames == [STRATEGY_SHEET, DATA_SHEET, REVISIONS_SHEET]
+    assert next(book[REVISIONS_SHEET].iter_rows(values_only=True)) == REVISION_HEADINGS
     assert tuple(row[0] for row in book[STRATEGY_SHEET].iter_rows(values_only=True)) == STRATEGY_KEYS
     assert next(book[DATA_SHEET].iter_rows(values_only=True)) == HEADINGS
     csv_out = io.BytesIO()

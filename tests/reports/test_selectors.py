@@ -150,11 +150,13 @@ def test_report_selectors_cost_the_same_queries_at_two_sizes(sasebo, django_asse
         # vocabularies; phase-year span
         with django_assert_num_queries(2):
             meta = selectors.report_meta(scope, as_of=AS_OF)
-        # policies; narratives; measures; step years; steps; indicator values; indicators
-        with django_assert_num_queries(7):
+        # policies; narratives; measures; approved versions from the history; target revisions;
+        # step years; steps; indicator values; indicators
+        with django_assert_num_queries(9):
             sections = selectors.report_sections(scope)
-        # activity indicators with values; phases; categories; projects (each one streamed cursor)
-        with django_assert_num_queries(4):
+        # approved versions from the history; target revisions; then activity indicators with
+        # values; phases; categories; projects (each one streamed cursor)
+        with django_assert_num_queries(6):
             projects = list(selectors.report_project_rows(scope, meta))
         # indicators joined with their path and values
         with django_assert_num_queries(1):

@@ -24,7 +24,7 @@ INJECTION = "=HYPERLINK(\"http://evil.example/\",\"詳細\")"
 
 def create(user, strategy, **options):
     return services.report_job_create(user=user, strategy=strategy, fiscal_year=options.pop("fiscal_year", 2025),
-                                      as_of=AS_OF, **options)
+                                      as_of=options.pop("as_of", AS_OF), **options)
 
 
 def stored_bytes(job) -> bytes:
@@ -197,7 +197,9 @@ def test_a_comment_that_looks_like_a_formula_stays_text(media, carol, sasebo):
     value = YearlyValue.objects.get(indicator__code="職場環境-KPI2", fiscal_year=2023)
     value.comment = INJECTION
     value.save()
-    workbook = open_workbook(stored_bytes(jobs.report_job_run(job_id=create(carol, sasebo, enqueue=False).pk)))
+    # As of today: the comment printed is the approved one in force at the end of the as-of day.
+    job = create(carol, sasebo, enqueue=False, as_of=timezone.localdate())
+    workbook = open_workbook(stored_bytes(jobs.report_job_run(job_id=job.pk)))
     assert formula_cells(workbook) == []
     cells = [c for row in workbook["02-04 職場環境"].iter_rows() for c in row if c.value == INJECTION]
     assert len(cells) == 1 and cells[0].data_type == "s" and cells[0].quotePrefix
@@ -213,7 +215,7 @@ def test_a_comment_that_looks_like_a_formula_stays_text(media, carol, sasebo):
 def test_data_export_of_the_demo(media, carol, sasebo):
     job = jobs.report_job_run(job_id=create(carol, sasebo, kind="data", enqueue=False).pk)
     workbook = open_workbook(stored_bytes(job))
-    assert workbook.sheetnames == ["計画", "データ"]
+    assert workbook.sheetnames == ["計画", "データ", "目標値の修正"]
     plan = dict(workbook["計画"].values)
     assert (plan["strategy_code"], plan["first_fiscal_year"], plan["as_of"]) == ("sasebo-dx", 2021, "2025-11-01")
     assert plan["grade_bands"].startswith('[{"grade": "A"')

@@ -1,7 +1,10 @@
 """The reports page: who may use it, starting a job, polling, downloading, retrying."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from plans.models import Department
 from reports.models import JobStatus, ReportJob
@@ -10,11 +13,11 @@ from tests.reports.conftest import formula_cells, open_workbook
 INDEX = "/reports/"
 
 
-def start(client, sasebo, **fields):
+def start(client, sasebo, headers=None, **fields):
     data = {"strategy": sasebo.pk, "fiscal_year": 2025, "kind": "report", "file_format": "xlsx",
             "basic_policy": "", "department": ""}
     data.update(fields)
-    return client.post(reverse("reports:create"), data)
+    return client.post(reverse("reports:create"), data, headers=headers)
 
 
 def test_the_page_needs_a_login(client):
@@ -126,3 +129,48 @@ def test_retry_button_requeues_a_failed_job(eager, client, dave, sasebo, committ
     assert client.post(reverse("reports:retry", args=[job.pk])).status_code == 302  # not failed: a message, no change
     job.refresh_from_db()
     assert job.status == JobStatus.DONE
+
+
+def test_the_administrator_chooses_the_as_of_date(eager, client, dave, sasebo, committed):
+    client.force_login(dave)
+    assert 'name="as_of"' in client.get(INDEX).content.decode()
+    with committed():
+        assert start(client, sasebo, as_of="2026-01-31").status_code == 302
+    assert ReportJob.objects.get().as_of == datetime.date(2026, 1, 31)
+
+
+def test_an_as_of_date_in_the_future_is_refused_and_stores_nothing(client, carol, sasebo):
+    client.force_login(carol)
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    response = start(client, sasebo, as_of=tomorrow.isoformat())
+    assert response.status_code == 400
+    assert f"作成基準日 {tomorrow.isoformat()} は未来の日付です" in response.content.decode()
+    response = start(client, sasebo, headers={"accept-language": "en"}, as_of=tomorrow.isoformat())
+    assert f"The as-of date {tomorrow.isoformat()} is in the future" in response.content.decode()
+    assert not ReportJob.objects.exists()
+
+
+def test_no_as_of_date_means_today(eager, client, carol, sasebo, committed):
+    client.force_login(carol)
+    with committed():
+        start(client, sasebo)
+    assert ReportJob.objects.get().as_of == timezone.localdate()
+
+
+def test_the_draft_for_checking_is_chosen_on_the_form_and_named_as_such(eager, client, carol, sasebo, committed):
+    client.force_login(carol)
+    with committed():
+        assert start(client, sasebo, draft="on").status_code == 302
+    job = ReportJob.objects.get()
+    assert job.draft and job.status == JobStatus.DONE
+    response = client.get(reverse("reports:download", args=[job.pk]))
+    assert "%EF%BC%88%E6%A1%88%EF%BC%89" in response["Content-Disposition"]  # （案） in the file name
+    workbook = open_workbook(b"".join(response.streaming_content))
+    assert workbook["表紙・概要"]["A1"].value.startswith("【案】")
+
+
+def test_a_draft_data_export_is_refused(client, carol, sasebo):
+    client.force_login(carol)
+    response = start(client, sasebo, kind="data", draft="on")
+    assert response.status_code == 400 and "確認用の案は進捗状況報告の一種です" in response.content.decode()
+    assert not ReportJob.objects.exists()

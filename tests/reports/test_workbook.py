@@ -8,11 +8,19 @@ from decimal import Decimal
 import pytest
 
 from imports.export_contract import HEADINGS, STRATEGY_KEYS
-from plans.achievement import DEFAULT_BANDS, Value
-from reports.workbook import build_data_csv, build_data_xlsx, build_report
+from plans.achievement import DEFAULT_BANDS, Value, grade_distribution
+from reports.workbook import build_data_csv, build_data_xlsx, build_report, labels
 from reports.workbook.cells import csv_safe, is_risky, text_lines
 from reports.workbook.report import sheet_title
-from reports.workbook.rows import IndicatorRow, MeasureRow, PolicySection, ProjectRow, ReportMeta, StepRow
+from reports.workbook.rows import (
+    IndicatorRow,
+    MeasureRow,
+    PolicyGrades,
+    PolicySection,
+    ProjectRow,
+    ReportMeta,
+    StepRow,
+)
 from tests.reports.conftest import formula_cells, open_workbook
 
 YEARS = tuple(range(2021, 2028))
@@ -68,10 +76,19 @@ def project(**changes):
     return ProjectRow(**{**fields, **changes})
 
 
-def report_bytes(sections=None, projects=None, **meta_changes) -> bytes:
+def grades_of(sections, bands) -> list[PolicyGrades]:
+    """Cover counts of the sections' own grades (the selector counts them from the database)."""
+    return [PolicyGrades(s.code, s.short_name or s.title,
+                         {**grade_distribution((i.grade for i in s.indicators), bands), labels.PENDING: 0})
+            for s in sections]
+
+
+def report_bytes(sections=None, projects=None, grades=None, **meta_changes) -> bytes:
     out = io.BytesIO()
-    build_report(out, meta(**meta_changes), [section()] if sections is None else sections,
-                 [project()] if projects is None else projects)
+    sections = [section()] if sections is None else sections
+    report_meta = meta(**meta_changes)
+    build_report(out, report_meta, sections, [project()] if projects is None else projects,
+                 grades=grades_of(sections, report_meta.bands) if grades is None else grades)
     return out.getvalue()
 
 
@@ -156,9 +173,9 @@ def test_cover_counts_grades_per_policy_with_a_bar_chart():
     assert rows[0][0] == "佐世保市DX戦略 令和7年度 進捗状況報告"
     assert rows[2][:2] == ["作成基準日", datetime.datetime(2025, 11, 1)]
     assert ws["B3"].number_format.endswith('ggge"年"m"月"d"日"')
-    header = rows.index(["DX重点課題", "名称", "A", "B", "C", "－", "合計"])
-    assert rows[header + 1] == ["01-01", "観光", 1, 0, 0, 1, 2]
-    assert rows[header + 3] == ["合計", None, 2, 0, 0, 2, 4]
+    header = rows.index(["DX重点課題", "名称", "A", "B", "C", "－", "未確定", "合計"])
+    assert rows[header + 1] == ["01-01", "観光", 1, 0, 0, 1, 0, 2]
+    assert rows[header + 3] == ["合計", None, 2, 0, 0, 2, 0, 4]
     assert "1（うちリーディング 1）" in [r[1] for r in rows]
     assert [type(chart).__name__ for chart in ws._charts] == ["BarChart"]
 
@@ -257,7 +274,7 @@ def test_data_xlsx_has_the_contract_sheets_and_texts_as_texts():
     out = io.BytesIO()
     assert build_data_xlsx(out, STRATEGY, [data_row(), data_row(fiscal_year=2026)], datetime.date(2025, 11, 1)) == 2
     workbook = open_workbook(out.getvalue())
-    assert workbook.sheetnames == ["計画", "データ"]
+    assert workbook.sheetnames == ["計画", "データ", "目標値の修正"]
     plan = [[c.value for c in row] for row in workbook["計画"].iter_rows()]
     assert [row[0] for row in plan] == list(STRATEGY_KEYS)
     assert plan[5] == ["first_fiscal_year", 2021]

@@ -1,5 +1,5 @@
 """python manage.py build_report --fiscal-year 2025 --output FILE.xlsx [--strategy CODE] [--kind report|data]
-[--format xlsx|csv] [--basic-policy CODE | --department NAME] [--as-of YYYY-MM-DD] [--pdf FILE.pdf]
+[--format xlsx|csv] [--basic-policy CODE | --department NAME] [--as-of YYYY-MM-DD] [--draft] [--pdf FILE.pdf]
 
 Runs the same service as the Celery task (the job is recorded like one started from the page),
 in this process, then copies the stored file to --output.
@@ -28,7 +28,10 @@ class Command(BaseCommand):
         parser.add_argument("--format", dest="file_format", choices=ReportFormat.values, default=ReportFormat.XLSX)
         parser.add_argument("--basic-policy", help="code of the one basic policy to report on")
         parser.add_argument("--department", help="name of the one department whose indicators to report on")
-        parser.add_argument("--as-of", help="date printed on the report, YYYY-MM-DD (default: today)")
+        parser.add_argument("--as-of", help="the report prints what was approved by the end of this day, "
+                                            "YYYY-MM-DD (default: today)")
+        parser.add_argument("--draft", action="store_true",
+                            help="draft for checking: the latest entered values, approved or not, marked 案")
         parser.add_argument("--pdf", help="also print the report to this PDF file (needs LibreOffice)")
 
     def handle(self, *args, **options):
@@ -60,7 +63,7 @@ class Command(BaseCommand):
             job = services.report_job_create(
                 user=None, strategy=strategy, fiscal_year=fiscal_year, kind=options["kind"],
                 file_format=options["file_format"], basic_policy=basic_policy, department=department,
-                as_of=as_of, enqueue=False, with_pdf=bool(options["pdf"]),
+                as_of=as_of, draft=options["draft"], enqueue=False, with_pdf=bool(options["pdf"]),
             )
         except ValidationError as error:
             raise CommandError("; ".join(error.messages)) from None

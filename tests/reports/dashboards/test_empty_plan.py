@@ -35,7 +35,7 @@ def test_the_report_and_export_of_an_empty_plan_build(empty, tmp_path, kind):
     from openpyxl import load_workbook
 
     book = load_workbook(out)
-    expected = ["表紙・概要", "プロジェクト一覧", "グラフデータ"] if kind == "report" else ["計画", "データ"]
+    expected = ["表紙・概要", "プロジェクト一覧", "グラフデータ"] if kind == "report" else ["計画", "データ", "目標値の修正"]
     assert book.sheetnames == expected  # no sheet per basic policy: there is none
     if kind == "data":
         assert book["データ"].max_row == 1  # the header row alone
