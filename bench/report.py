@@ -100,7 +100,8 @@ def child_pdf(scale: int) -> dict:
         scope = selectors.Scope(strategy, FISCAL_YEAR)
         with open(source, "wb") as out:
             meta = selectors.report_meta(scope, as_of=AS_OF)
-            build_report(out, meta, selectors.report_sections(scope), selectors.report_project_rows(scope, meta))
+            build_report(out, meta, selectors.report_sections(scope), selectors.report_project_rows(scope, meta),
+                         grades=selectors.report_grades(scope))
         started = time.perf_counter()
         with open(source, "rb") as workbook, open(target, "wb") as out:
             pdf.workbook_to_pdf(workbook, out)

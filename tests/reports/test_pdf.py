@@ -4,11 +4,12 @@ Built once for the module from the session's demo data: the same selectors and b
 job runs, then reports.pdf. Needs soffice and poppler-utils (see pdf_tools.require_renderer).
 """
 
-import datetime
+
 import io
 
 import openpyxl
 import pytest
+from django.utils import timezone
 
 from kpis.models import YearlyValue
 from plans.models import Strategy
@@ -32,10 +33,13 @@ def printed(tmp_path_factory, django_db_setup, django_db_blocker):
         strategy = Strategy.objects.select_related("municipality").get(code="sasebo-dx")
         approved = YearlyValue.objects.get(indicator__code="職場環境-KPI2", fiscal_year=2023)
         assert approved.status == "approved" and str(approved.actual_number.normalize()) == "81.7"
-        scope = selectors.Scope(strategy, 2024)
-        meta = selectors.report_meta(scope, as_of=datetime.date(2025, 3, 31))
+        # As of today: the demo's approvals are dated when it was loaded.
+        as_of = timezone.localdate()
+        scope = selectors.Scope(strategy, 2024, as_of=as_of)
+        meta = selectors.report_meta(scope, as_of=as_of)
         workbook = io.BytesIO()
-        build_report(workbook, meta, selectors.report_sections(scope), selectors.report_project_rows(scope, meta))
+        build_report(workbook, meta, selectors.report_sections(scope), selectors.report_project_rows(scope, meta),
+                     grades=selectors.report_grades(scope))
     path = tmp_path_factory.mktemp("pdf") / "report.pdf"
     workbook.seek(0)
     with open(path, "wb") as out:

@@ -32,7 +32,7 @@ def test_the_project_list_prints_on_a3_landscape_with_text_of_8_pt_or_more():
 
 def test_a_plan_of_nine_years_without_categories_keeps_8_pt_too():
     years = tuple(range(2022, 2031))  # Nagasaki 2022–2030
-    ws = open_workbook(report_bytes(fiscal_years=years, phase_years=years, vocabularies=(),
+    ws = open_workbook(report_bytes(sections=[], fiscal_years=years, phase_years=years, vocabularies=(),
                                     projects=[project(categories=(), planned=(project().planned[0],) * 9,
                                                       actual=(project().actual[0],) * 9,
                                                       phases=("○",) * 9)]))["プロジェクト一覧"]
