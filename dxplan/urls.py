@@ -6,6 +6,9 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from kpis.views import plan as plan_views
 
+handler400 = "dxplan.errors.bad_request"
+handler404 = "dxplan.errors.not_found"
+
 admin.site.site_header = _("dxplan administration")
 admin.site.site_title = _("dxplan")
 admin.site.index_title = _("Plan maintenance")
