@@ -20,6 +20,7 @@ from imports import services, tasks, template
 from imports.models import ImportRun
 from imports.workbook import max_bytes
 from kpis import permissions
+from plans.downloads import attachment
 from plans.models import Category, Department, Municipality, Strategy
 
 CREATE = "__create__"
@@ -170,5 +171,5 @@ def template_download(request):
     strategy = Strategy.objects.filter(code=request.GET.get("strategy", "")).select_related("municipality").first()
     response = HttpResponse(template.build_for(strategy),
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = "attachment; filename*=UTF-8''dxplan-import-template.xlsx"
+    response["Content-Disposition"] = attachment("dxplan-import-template.xlsx")
     return response

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from plans import fiscal_years
+from plans.downloads import safe_file_name
 from reports import selectors
 from reports.models import JobStatus, ReportFormat, ReportJob, ReportKind, report_upload_to
 from reports.workbook import build_data_csv, build_data_xlsx, build_report
@@ -115,7 +116,8 @@ def _build(job: ReportJob, out) -> None:
 
 
 def file_name(job: ReportJob, *, display: bool = False) -> str:
-    """Storage name in ASCII (any storage backend takes it); the download name in Japanese."""
+    """Storage name in ASCII (any storage backend takes it); the download name in Japanese, made
+    safe by plans.downloads (a title may hold "/" or quotes)."""
     extension = job.file_format
     if display:
         kind = "進捗状況報告" if job.kind == ReportKind.REPORT else "データ"
@@ -124,7 +126,7 @@ def file_name(job: ReportJob, *, display: bool = False) -> str:
             scope = f"_{job.basic_policy.code}"
         elif job.department_id:
             scope = f"_{job.department.name}"
-        return f"{job.strategy.title}_{fiscal_years.era_label(job.fiscal_year)}_{kind}{scope}.{extension}"
+        return safe_file_name(f"{job.strategy.title}_{fiscal_years.era_label(job.fiscal_year)}_{kind}{scope}.{extension}")
     scope = ""
     if job.basic_policy_id:
         scope = f"-bp{job.basic_policy_id}"

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from kpis import permissions
 from plans import fiscal_years
+from plans.downloads import attachment
 from plans.models import BasicPolicy, Department, Strategy
 from plans.templatetags.dxplan import fiscal_year as fiscal_year_label
 from reports import jobs, selectors, services
@@ -144,5 +145,6 @@ def download(request, pk):
     job = get_object_or_404(ReportJob.objects.select_related("strategy", "basic_policy", "department"), pk=pk)
     if job.status != JobStatus.DONE or not job.file:
         raise Http404(_("This job has no file to download."))
-    return FileResponse(job.file.open("rb"), as_attachment=True, filename=jobs.file_name(job, display=True),
-                        content_type=CONTENT_TYPES[job.file_format])
+    response = FileResponse(job.file.open("rb"), content_type=CONTENT_TYPES[job.file_format])
+    response["Content-Disposition"] = attachment(jobs.file_name(job, display=True))
+    return response
