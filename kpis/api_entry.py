@@ -103,8 +103,12 @@ class CommentSerializer(serializers.Serializer):
     comment = serializers.CharField(allow_blank=True, required=False, default="")
 
 
+RETURN_WITHOUT_COMMENT = gettext_lazy("Say what the department should correct when returning a row.")  # as workflow
+
+
 class ReturnSerializer(serializers.Serializer):
-    comment = serializers.CharField(help_text="What the department should correct (required).")
+    comment = serializers.CharField(help_text="What the department should correct (required).", error_messages={
+        "required": RETURN_WITHOUT_COMMENT, "blank": RETURN_WITHOUT_COMMENT})
 
 
 class ReasonSerializer(serializers.Serializer):
