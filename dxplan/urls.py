@@ -1,10 +1,15 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from django.views.generic import RedirectView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from kpis.views import plan as plan_views
+
+handler400 = "dxplan.errors.bad_request"
+handler404 = "dxplan.errors.not_found"
 
 admin.site.site_header = _("dxplan administration")
 admin.site.site_title = _("dxplan")
@@ -12,6 +17,8 @@ admin.site.index_title = _("Plan maintenance")
 
 urlpatterns = [
     path("", plan_views.home, name="home"),
+    # Pages without an icon link (the admin) make browsers ask for /favicon.ico.
+    path("favicon.ico", RedirectView.as_view(url=f"{settings.STATIC_URL}favicon.svg", permanent=True)),
     path("strategies/<slug:code>/", plan_views.strategy_tree, name="plan-tree"),
     # Each capability mounts its own URL module; names are namespaced by it.
     path("entry/", include("kpis.urls")),
@@ -24,5 +31,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("dxplan.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    # The split view serves Swagger UI's start-up code as a script file, as the CSP requires.
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
 ]

@@ -21,6 +21,7 @@ from imports.models import ImportRun
 from kpis import permissions
 from kpis.models import EntryStatus
 from plans import background
+from plans.downloads import attachment
 from plans.models import Category, Department, Municipality, Strategy
 
 CREATE = "__create__"
@@ -189,5 +190,5 @@ def template_download(request):
     strategy = Strategy.objects.filter(code=request.GET.get("strategy", "")).select_related("municipality").first()
     response = HttpResponse(template.build_for(strategy),
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = "attachment; filename*=UTF-8''dxplan-import-template.xlsx"
+    response["Content-Disposition"] = attachment("dxplan-import-template.xlsx")
     return response

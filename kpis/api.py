@@ -20,6 +20,7 @@ from kpis.models import EntryStatus, Indicator, IndicatorKind, ValueState, Yearl
 from kpis.permissions import can_view_value
 from plans import achievement
 from plans.api import DepartmentFilter, id_filter, strategy_filter
+from plans.api_query import FiscalYearFilter, IdFilter
 
 
 class TrimmedDecimalField(serializers.DecimalField):
@@ -151,14 +152,14 @@ class IndicatorSerializer(serializers.ModelSerializer):
 class IndicatorFilterSet(django_filters.FilterSet):
     strategy = strategy_filter("strategy__code")
     department = DepartmentFilter("responsible_department")
-    basic_policy = django_filters.NumberFilter(
+    basic_policy = IdFilter(
         method="filter_basic_policy", label="basic policy id (its own indicators and those of its measures, projects)"
     )
-    measure = django_filters.NumberFilter(method="filter_measure", label="measure id (with its projects' indicators)")
+    measure = IdFilter(method="filter_measure", label="measure id (with its projects' indicators)")
     project = id_filter("project", "project id")
     leading = django_filters.BooleanFilter(field_name="project__leading", label="of a leading project")
     # (indicator, fiscal_year) is unique, so this join never repeats an indicator.
-    fiscal_year = django_filters.NumberFilter(field_name="values__fiscal_year", label="has a value in fiscal year")
+    fiscal_year = FiscalYearFilter(field_name="values__fiscal_year", label="has a value in fiscal year")
 
     class Meta:
         model = Indicator
@@ -177,8 +178,9 @@ class YearlyValueFilterSet(django_filters.FilterSet):
     indicator = id_filter("indicator", "indicator id")
     kind = django_filters.ChoiceFilter(field_name="indicator__kind", choices=IndicatorKind.choices)
     department = DepartmentFilter("indicator__responsible_department")
-    basic_policy = django_filters.NumberFilter(method="filter_basic_policy", label="basic policy id (whole subtree)")
-    measure = django_filters.NumberFilter(method="filter_measure", label="measure id (with its projects)")
+    basic_policy = IdFilter(method="filter_basic_policy", label="basic policy id (whole subtree)")
+    measure = IdFilter(method="filter_measure", label="measure id (with its projects)")
+    fiscal_year = FiscalYearFilter(field_name="fiscal_year")
     leading = django_filters.BooleanFilter(field_name="indicator__project__leading", label="of a leading project")
     actual_state = django_filters.ChoiceFilter(
         choices=ValueState.choices, method="filter_actual_state", label="actual state (of the actuals you may see)"

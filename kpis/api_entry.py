@@ -9,8 +9,9 @@
 
 Every action calls a kpis.workflow service, which checks kpis.permissions. Its refusals map to
 403 with the reason, its validation errors to 400 with field errors, and an edit conflict to
-409 with the row as the other person saved it. Input serializers only check shape; missing
-comments and reasons reach the services so the message is the one the web shows.
+409 with the row as the other person saved it. Input serializers check shape, and say
+in the schema which texts are required (a return's comment, a reopen's or revision's reason), so
+a client learns it from /api/schema/; the services check them again for the web.
 """
 
 import django_filters
@@ -29,6 +30,7 @@ from kpis.api import FlatYearlyValueSerializer, ValueSerializer, YearlyValueView
 from kpis.models import EntryRound, EntryStatus, YearlyValue
 from kpis.permissions import can_manage_rounds
 from plans.api import strategy_filter
+from plans.api_query import MAX_ID, FiscalYearFilter
 from plans.models import Strategy
 
 MAX_BATCH = 2000
@@ -94,25 +96,37 @@ class SaveSerializer(serializers.Serializer):
         allow_blank=True, max_length=200, help_text="As typed: 12,345 / １２，３４５ / 5.5% / － / … / empty."
     )
     comment = serializers.CharField(allow_blank=True, help_text="The evaluation comment (進捗状況・評価).")
-    version = serializers.IntegerField(min_value=1, help_text="The row's version when you read it.")
+    version = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="The row's version when you read it.")
 
 
 class CommentSerializer(serializers.Serializer):
     comment = serializers.CharField(allow_blank=True, required=False, default="")
 
 
+RETURN_WITHOUT_COMMENT = gettext_lazy("Say what the department should correct when returning a row.")  # as workflow
+
+
+class ReturnSerializer(serializers.Serializer):
+    comment = serializers.CharField(help_text="What the department should correct (required).", error_messages={
+        "required": RETURN_WITHOUT_COMMENT, "blank": RETURN_WITHOUT_COMMENT})
+
+
 class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(allow_blank=True, required=False, default="")
 
 
+class RequiredReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(help_text="Why (required; kept in the row's history).")
+
+
 class ReviseTargetSerializer(serializers.Serializer):
     planned = serializers.CharField(allow_blank=True, max_length=200, help_text="The new planned value.")
-    reason = serializers.CharField(allow_blank=True, required=False, default="")
+    reason = serializers.CharField(help_text="Why the target changes (required).")
 
 
 class IdsSerializer(serializers.Serializer):
     ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1), min_length=1, max_length=MAX_BATCH, help_text="Yearly value ids."
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), min_length=1, max_length=MAX_BATCH, help_text="Yearly value ids."
     )
 
 
@@ -184,16 +198,16 @@ class YearlyValueEntryViewSet(YearlyValueViewSet):
                          comment=data["comment"])
         return self._row(value.pk)
 
-    @_row_action(CommentSerializer, "Return the row to its department, saying what to correct", url_path="return")
+    @_row_action(ReturnSerializer, "Return the row to its department, saying what to correct", url_path="return")
     def return_to_department(self, request, pk=None):
-        data = _valid(CommentSerializer, request)
+        data = _valid(ReturnSerializer, request)
         value = _call(workflow.review_return, user=request.user, yearly_value=self.get_object(),
                       comment=data["comment"])
         return self._row(value.pk)
 
-    @_row_action(ReasonSerializer, "Reopen an approved row (administrators)")
+    @_row_action(RequiredReasonSerializer, "Reopen an approved row (administrators)")
     def reopen(self, request, pk=None):
-        data = _valid(ReasonSerializer, request)
+        data = _valid(RequiredReasonSerializer, request)
         value = self.get_object()
         _call(workflow.value_reopen, user=request.user, yearly_value=value, reason=data["reason"])
         return self._row(value.pk)
@@ -229,7 +243,7 @@ class EntryRoundSerializer(serializers.ModelSerializer):
         help_text="Days before the deadline on which departments with missing or returned rows get an e-mail.",
     )
     is_open = serializers.SerializerMethodField(help_text="Whether departments can enter values now.")
-    closed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    closed_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
     class Meta:
         model = EntryRound
@@ -258,6 +272,7 @@ class ManagesRoundsOrReadOnly(permissions.BasePermission):
 
 class EntryRoundFilterSet(django_filters.FilterSet):
     strategy = strategy_filter("strategy__code")
+    fiscal_year = FiscalYearFilter(field_name="fiscal_year")
 
     class Meta:
         model = EntryRound
@@ -307,11 +322,11 @@ class EntryRoundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
                             reason=data["reason"])
         return Response(self.get_serializer(entry_round).data)
 
-    @extend_schema(request=ReasonSerializer, responses={200: EntryRoundSerializer, **REFUSALS},
+    @extend_schema(request=RequiredReasonSerializer, responses={200: EntryRoundSerializer, **REFUSALS},
                    summary="Reopen a closed fiscal year, with the reason (administrators)")
     @action(detail=True, methods=["post"])
     def reopen(self, request, pk=None):
-        data = _valid(ReasonSerializer, request)
+        data = _valid(RequiredReasonSerializer, request)
         entry_round = _call(workflow.entry_round_reopen, user=request.user, entry_round=self.get_object(),
                             reason=data["reason"])
         return Response(self.get_serializer(entry_round).data)

@@ -6,6 +6,7 @@ import django_filters
 from django.db.models import Q
 from rest_framework import serializers, viewsets
 
+from plans.api_query import IdFilter
 from plans.models import BasicPolicy, Department, Measure, Step
 
 # --- filters shared with projects.api and kpis.api ------------------------------------------
@@ -16,7 +17,7 @@ def department_q(field: str, department_id: int) -> Q:
     return Q(**{f"{field}_id": department_id}) | Q(**{f"{field}__parent_id": department_id})
 
 
-class DepartmentFilter(django_filters.NumberFilter):
+class DepartmentFilter(IdFilter):
     """?department=<id>: owned by the department or one of its divisions."""
 
     def __init__(self, field_name, **kwargs):
@@ -34,7 +35,7 @@ def strategy_filter(field_name: str):
 def id_filter(field_name: str, label: str):
     """Filter by a related row's id, without ModelChoiceFilter's lookup query and its
     select box of every row in the browsable API."""
-    return django_filters.NumberFilter(field_name=field_name, label=label)
+    return IdFilter(field_name=field_name, label=label)
 
 
 # --- serializers ----------------------------------------------------------------------------

@@ -4,6 +4,7 @@ import django_filters
 from rest_framework import serializers, viewsets
 
 from plans.api import DepartmentFilter, id_filter, strategy_filter
+from plans.api_query import FiscalYearFilter
 from projects.models import PHASE_MARKS, Project
 
 
@@ -33,7 +34,7 @@ class ProjectFilterSet(django_filters.FilterSet):
     measure = id_filter("measure", "measure id")
     step = id_filter("step", "step id")
     department = DepartmentFilter("lead_department")
-    fiscal_year = django_filters.NumberFilter(
+    fiscal_year = FiscalYearFilter(
         field_name="years__fiscal_year", label="has a phase (○ ⇒ …) in this fiscal year, e.g. 2025"
     )
 

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from plans import fiscal_years
+from plans.downloads import safe_file_name
 from reports import pdf, selectors
 from reports.heartbeat import beating, lost_after
 from reports.models import JobStatus, ReportFormat, ReportJob, ReportKind, report_upload_to
@@ -146,8 +147,9 @@ def _build(job: ReportJob, out, share: float = 1.0) -> None:
 
 
 def file_name(job: ReportJob, *, display: bool = False, extension: str = "") -> str:
-    """Storage name in ASCII (any storage backend takes it); the download name in Japanese.
-    `extension` "pdf" names the job's PDF, else its file (.xlsx or .csv)."""
+    """Storage name in ASCII (any storage backend takes it); the download name in Japanese, made
+    safe by plans.downloads (a title may hold "/" or quotes). `extension` "pdf" names the job's
+    PDF, else its file (.xlsx or .csv)."""
     extension = extension or job.file_format
     if display:
         kind = "進捗状況報告" if job.kind == ReportKind.REPORT else "データ"
@@ -158,7 +160,7 @@ def file_name(job: ReportJob, *, display: bool = False, extension: str = "") -> 
             scope = f"_{job.basic_policy.code}"
         elif job.department_id:
             scope = f"_{job.department.name}"
-        return f"{job.strategy.title}_{fiscal_years.era_label(job.fiscal_year)}_{kind}{scope}.{extension}"
+        return safe_file_name(f"{job.strategy.title}_{fiscal_years.era_label(job.fiscal_year)}_{kind}{scope}.{extension}")
     scope = ""
     if job.basic_policy_id:
         scope = f"-bp{job.basic_policy_id}"

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from kpis import permissions
 from plans import fiscal_years
+from plans.downloads import attachment
 from plans.models import BasicPolicy, Department, Strategy
 from plans.templatetags.dxplan import fiscal_year as fiscal_year_label
 from reports import jobs, pdf, selectors, services
@@ -168,8 +169,9 @@ def download(request, pk):
     job = get_object_or_404(ReportJob.objects.select_related("strategy", "basic_policy", "department"), pk=pk)
     if job.status != JobStatus.DONE or not job.file:
         raise Http404(_("This job has no file to download."))
-    return FileResponse(job.file.open("rb"), as_attachment=True, filename=jobs.file_name(job, display=True),
-                        content_type=CONTENT_TYPES[job.file_format])
+    response = FileResponse(job.file.open("rb"), content_type=CONTENT_TYPES[job.file_format])
+    response["Content-Disposition"] = attachment(jobs.file_name(job, display=True))
+    return response
 
 
 @login_required
@@ -179,5 +181,6 @@ def download_pdf(request, pk):
     job = get_object_or_404(ReportJob.objects.select_related("strategy", "basic_policy", "department"), pk=pk)
     if job.status != JobStatus.DONE or not job.pdf_file:
         raise Http404(_("This job has no PDF to download."))
-    return FileResponse(job.pdf_file.open("rb"), as_attachment=True, content_type=PDF_CONTENT_TYPE,
-                        filename=jobs.file_name(job, display=True, extension="pdf"))
+    response = FileResponse(job.pdf_file.open("rb"), content_type=PDF_CONTENT_TYPE)
+    response["Content-Disposition"] = attachment(jobs.file_name(job, display=True, extension="pdf"))
+    return response

@@ -9,7 +9,7 @@ graded 「－」. Figures are plotly figure dicts, ready for plotly.js or plotly
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import viewsets
+from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -81,6 +81,12 @@ def _base(d: pages.Dashboard) -> dict:
                        "step": d.strategy.label_step, "project": d.strategy.label_project}}
 
 
+class DashboardRefSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="The strategy's code.")
+    title = serializers.CharField()
+    url = serializers.URLField(help_text="Its overview in this API.")
+
+
 class DashboardViewSet(viewsets.ViewSet):
     """Dashboards of each strategy: chart figures and the figures behind them."""
 
@@ -95,7 +101,7 @@ class DashboardViewSet(viewsets.ViewSet):
             return Response({"errors": d.errors}, status=400)
         return Response({**_base(d), **build()})
 
-    @extend_schema(operation_id="dashboards_list", responses=OpenApiTypes.OBJECT)
+    @extend_schema(operation_id="dashboards_list", responses=DashboardRefSerializer(many=True))
     def list(self, request):
         return Response([
             {"code": s.code, "title": s.title, "url": request.build_absolute_uri(

@@ -56,8 +56,8 @@ def test_token_authentication(erin):
     client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
     assert client.get("/api/v1/strategies/").status_code == 200
     client.credentials(HTTP_AUTHORIZATION="Token not-a-token")
-    # 403 rather than 401: DRF takes the challenge header from the first (session) authenticator.
-    assert client.get("/api/v1/strategies/").status_code == 403
+    # 401: the token authenticator comes first, so DRF sends its challenge (WWW-Authenticate: Token).
+    assert client.get("/api/v1/strategies/").status_code == 401
 
 
 # --- query counts at two sizes --------------------------------------------------------------

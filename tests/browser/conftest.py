@@ -28,9 +28,25 @@ def demo_live_server(live_server, transactional_db):
     return live_server
 
 
+# Reports every Content-Security-Policy violation of a page, whichever way the browser words it
+# in the console. Playwright adds init scripts outside the page's CSP.
+RECORD_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(`CSP violation: ${event.violatedDirective} blocked ${event.blockedURI || "inline"}`
+                + ` at ${event.sourceFile}:${event.lineNumber}`);
+});
+"""
+
+
+def _is_csp_violation(text: str) -> bool:
+    return text.startswith("CSP violation:") or "Content Security Policy" in text
+
+
 @pytest.fixture
 def browser_page(demo_live_server):
-    """A page that records console errors and every request leaving the live server."""
+    """A page that records console errors, CSP violations and every request leaving the live
+    server. A test that provoked a CSP violation fails at teardown, so every page a browser test
+    visits is checked against the policy."""
     if not (shutil.which(CHROMIUM) or os.path.exists(CHROMIUM)):
         if os.environ.get("DXPLAN_REQUIRE_REAL_PARTS"):
             pytest.fail(f"Chromium not found at {CHROMIUM}; CI must install Debian's chromium package")
@@ -48,8 +64,11 @@ def browser_page(demo_live_server):
             ],
         )
         context = browser.new_context(locale="ja-JP", viewport={"width": 1280, "height": 900})
+        context.add_init_script(RECORD_CSP_VIOLATIONS)
         page = context.new_page()
         page.console_errors = []
+        page.csp_violations = []
+        page.on("console", lambda message: _is_csp_violation(message.text) and page.csp_violations.append(message.text))
         page.outside_requests = []
         page.on("console", lambda message: message.type == "error" and page.console_errors.append(message.text))
         page.on("pageerror", lambda error: page.console_errors.append(str(error)))
@@ -60,8 +79,10 @@ def browser_page(demo_live_server):
         )
         page.base_url = demo_live_server.url
         yield page
+        violations = list(page.csp_violations)
         context.close()
         browser.close()
+    assert violations == [], "Content-Security-Policy violations:\n" + "\n".join(violations)
 
 
 def log_in(page, username, password):

@@ -3,6 +3,7 @@
 import openpyxl
 import pytest
 from django.db import connection
+from playwright.sync_api import expect
 
 from plans.models import Strategy, User
 from reports.models import JobStatus, ReportJob
@@ -91,7 +92,8 @@ def _progress_bar_and_retry(page):
     assert row.locator("progress").get_attribute("value") == "10"
 
     ReportJob.objects.filter(pk=job.pk).update(progress=60)
-    page.wait_for_function(f"document.querySelector('#job-{job.pk} progress')?.value === 60", timeout=15_000)
+    # expect() reads the property without page-side eval, which the CSP (no 'unsafe-eval') refuses.
+    expect(row.locator("progress")).to_have_js_property("value", 60, timeout=15_000)
 
     ReportJob.objects.filter(pk=job.pk).update(status=JobStatus.FAILED, message="途中で停止しました")
     row.locator("button.retry").wait_for(timeout=15_000)
