@@ -53,8 +53,8 @@ from kpis.models import (
     IndicatorKind,
     TargetRevision,
     YearlyValue,
-    value_places,
 )
+from kpis.values import value_columns
 from plans import achievement
 from plans.models import (
     BasicPolicy,
@@ -163,16 +163,6 @@ def _raw_delete(queryset) -> None:
     for field in model._meta.many_to_many:
         field.remote_field.through.objects.filter(**{f"{field.m2m_field_name()}__in": ids}).delete()
     model._base_manager.filter(pk__in=list(queryset.values_list("pk", flat=True)))._raw_delete(queryset.db)
-
-
-def _columns(prefix: str, raw) -> dict:
-    value = achievement.Value.of(raw)
-    return {
-        f"{prefix}_state": value.state,
-        f"{prefix}_number": value.number,
-        f"{prefix}_places": value_places(value),
-        f"{prefix}_text": value.text,
-    }
 
 
 def _bulk(model, rows) -> list:
@@ -341,8 +331,8 @@ class _Builder:
         revised = [v for v in values if v.fiscal_year == NARRATIVE_YEAR and v.indicator.kind == IndicatorKind.KPI
                    and v.planned_state == achievement.NUMBER and rng.random() < 0.05]
         _bulk(TargetRevision, [
-            TargetRevision(yearly_value=v, **_columns("old", v.planned_number * Decimal("0.9")),
-                           **_columns("new", v.planned), reason="前年度の実績を踏まえて上方修正した。")
+            TargetRevision(yearly_value=v, **value_columns("old", v.planned_number * Decimal("0.9")),
+                           **value_columns("new", v.planned), reason="前年度の実績を踏まえて上方修正した。")
             for v in revised
         ])
 
@@ -380,11 +370,11 @@ class _Builder:
                     planned = "実施済"
                 actual, status = self._actual(indicator, planned, fiscal_year)
             value = YearlyValue(
-                indicator=indicator, fiscal_year=fiscal_year, **_columns("planned", planned),
-                **_columns("actual", actual), status=status,
+                indicator=indicator, fiscal_year=fiscal_year, **value_columns("planned", planned),
+                **value_columns("actual", actual), status=status,
                 comment=rng.choice(COMMENTS) if actual is not None and fiscal_year >= ACTUALS_UNTIL else "",
             )
-            value.rate = value.achievement_rate()  # bulk_create bypasses save(), which sets it
+            value.rate = value.achievement_rate()  # kpis.rates.rate_for, as save() would: bulk_create bypasses it
             yield value
 
     def _actual(self, indicator, planned, fiscal_year):

@@ -4,8 +4,8 @@ Indicators are matched by code, yearly values by indicator and fiscal year. A bl
 cell keeps the stored value; a stored row's status is never changed (the workflow's alone); a
 row saved since the data export was made is a conflict, not written (imports/conflicts.py).
 A changed planned value that was set before is a target revision (TargetRevision), as in
-kpis.services. Every value written carries its stored
-achievement rate (YearlyValue.rate, as YearlyValue.save() computes it); an indicator whose
+kpis.services. Every value written carries its stored achievement rate (YearlyValue.rate,
+from kpis.rates.rate_for as save() has it); an indicator whose
 direction, baseline or tolerance the import changes has its other values' rates refreshed.
 """
 
@@ -13,13 +13,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from decimal import Decimal
-from functools import lru_cache
 
 from imports.conflicts import changed_since
 from imports.records import IndicatorRecord
 from imports.tables import differs, key_of
-from imports.values import value_columns
-from kpis.models import EntryStatus, Indicator, TargetRevision, YearlyValue, refresh_rates, stored_value
+from kpis.models import EntryStatus, Indicator, TargetRevision, YearlyValue, refresh_rates
+from kpis.rates import rate_for
+from kpis.values import value_columns, value_from_columns
 from plans import achievement
 
 RATE_INPUTS = frozenset(Indicator.RATE_INPUTS)
@@ -148,7 +148,7 @@ class IndicatorPlanning:
                                        fiscal_year=fiscal_year, version=value.version, columns=columns, stored=stored,
                                        changed=changed)
                     continue
-                old_planned = _side(stored, "planned")
+                old_planned = value_from_columns(stored, "planned")
                 for name in changed:
                     stored[name] = columns[name]
                 if any(name.startswith("planned_") for name in changed) and old_planned.state != achievement.EMPTY:
@@ -168,34 +168,17 @@ class IndicatorPlanning:
 
     def _revision(self, stored: dict, old: achievement.Value) -> TargetRevision:
         old_columns = value_columns("old", old)
-        new_columns = value_columns("new", _side(stored, "planned"))
+        new_columns = value_columns("new", value_from_columns(stored, "planned"))
         self.count("target_revision", "created", f"{stored['indicator_id']} {stored['fiscal_year']}")
         return TargetRevision(yearly_value_id=stored["id"], reason=self.reason, revised_by=self.user,
                               **old_columns, **new_columns)
 
 
-def _side(row: dict, side: str) -> achievement.Value:
-    return stored_value(row[f"{side}_state"], row[f"{side}_number"], row[f"{side}_places"], row[f"{side}_text"])
-
-
 def rate_of(row: dict, indicator: dict) -> Decimal | None:
-    """What YearlyValue.achievement_rate() gives for a value row of this indicator."""
-    if row["planned_state"] != achievement.NUMBER or row["actual_state"] != achievement.NUMBER:
-        return None  # a rate needs two numbers (achievement_rate returns None without looking further)
-    return _rate(_side(row, "actual").number, _side(row, "planned").number, indicator["direction"],
-                 indicator["baseline_value"], indicator["tolerance"])
-
-
-@lru_cache(maxsize=4096)
-def _rate(actual: Decimal, planned: Decimal, direction: str, baseline, tolerance) -> Decimal | None:
-    # The rate depends on these numbers only (as fractions), and plans repeat them: 1 of 1, 5 of 5 …
-    try:
-        return achievement.achievement_rate(
-            actual=achievement.Value(achievement.NUMBER, actual), planned=achievement.Value(achievement.NUMBER, planned),
-            direction=direction, baseline=baseline, tolerance=tolerance,
-        )
-    except ValueError:  # as YearlyValue.save(): an unknown direction is refused by the database
-        return None
+    """The rate a value row of this indicator stores (kpis.rates.rate_for, as YearlyValue.save())."""
+    return rate_for(planned=value_from_columns(row, "planned"), actual=value_from_columns(row, "actual"),
+                    direction=indicator["direction"], baseline=indicator["baseline_value"],
+                    tolerance=indicator["tolerance"])
 
 
 def _meaningful(columns: dict) -> bool:

@@ -21,12 +21,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
-from kpis.models import value_places
+from kpis.values import limit_exceeded, value_places
 from plans import achievement
-
-MAX_PLACES = 6  # YearlyValue number columns keep 6 decimals
-MAX_INTEGER_DIGITS = 14  # max_digits=20 minus the 6 decimals
-MAX_TEXT = 200  # planned_text / actual_text
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,17 +97,16 @@ def _refuse_special(raw) -> None:
         )
 
 
-def _check_number(number: Decimal) -> Decimal:
-    places = max(0, -number.as_tuple().exponent)
-    if places > MAX_PLACES:
-        raise CellError(
-            "too_many_decimals",
-            f"小数点以下は {MAX_PLACES} 桁までです。",
-            f"At most {MAX_PLACES} decimal places are allowed.",
-        )
-    if number.adjusted() >= MAX_INTEGER_DIGITS:
-        raise CellError("too_large", "数値が大きすぎます。", "The number is too large.")
-    return number
+def _fitting(value: achievement.Value) -> achievement.Value:
+    """The value, or CellError when it does not fit its columns (kpis.values.limit_exceeded)."""
+    problem = limit_exceeded(value)
+    if problem is not None:
+        raise CellError(problem.code, problem.ja, problem.en)
+    return value
+
+
+def _number(number: Decimal) -> achievement.Value:
+    return _fitting(achievement.Value(achievement.NUMBER, number))
 
 
 def _from_float(number: float) -> Decimal:
@@ -141,35 +136,21 @@ def read_value(raw) -> tuple[achievement.Value, bool]:
     if raw is None:
         return achievement.Value(achievement.EMPTY), False
     if isinstance(raw, Formatted):
-        return achievement.Value(achievement.NUMBER, _check_number(_formatted(raw))), raw.percent
+        return _number(_formatted(raw)), raw.percent
     if isinstance(raw, int):
-        return achievement.Value(achievement.NUMBER, _check_number(Decimal(raw))), False
+        return _number(Decimal(raw)), False
     if isinstance(raw, float):
-        return achievement.Value(achievement.NUMBER, _check_number(_from_float(raw))), False
+        return _number(_from_float(raw)), False
     text = str(raw).strip()
     percent = text.endswith(_PERCENT)
     if percent:
         value = achievement.Value.of(text[:-1])
         if value.is_number:
-            return achievement.Value(achievement.NUMBER, _check_number(value.number)), True
+            return _fitting(value), True
     compact = "".join(unicodedata.normalize("NFKC", text).split())
     if _DATE_TEXT_RE.fullmatch(compact):
         _refuse_special(datetime.date.min)  # a date typed as text is still a date
-    value = achievement.Value.of(text)
-    if value.is_number:
-        _check_number(value.number)
-    elif value.state == achievement.TEXT and len(value.text) > MAX_TEXT:
-        raise CellError("text_too_long", f"文字が長すぎます（{MAX_TEXT} 文字まで）。", f"Text too long (at most {MAX_TEXT}).")
-    return value, False
-
-
-def value_columns(prefix: str, value: achievement.Value) -> dict:
-    return {
-        f"{prefix}_state": value.state,
-        f"{prefix}_number": value.number,
-        f"{prefix}_places": value_places(value),
-        f"{prefix}_text": value.text,
-    }
+    return _fitting(achievement.Value.of(text)), False
 
 
 def read_text(raw, *, max_length: int | None = None) -> str:

@@ -1,26 +1,26 @@
 """Admin of indicators, yearly values and target revisions, and the records of the entry round.
 
 Values are typed as the plans print them (30.0, －, …, 実施済) and parsed by
-plans.achievement. A planned value that is set can only change through
-`yearly_value_revise_plan`, with a reason, so no revision goes unrecorded.
+plans.achievement. Yearly values are written through kpis.services like every other
+path: a new row as `yearly_value_set_initial`, a stored one as `yearly_value_correct`
+(which bumps the version and records the history). A planned value that is set can only
+change through `yearly_value_revise_plan`, with a reason, so no revision goes unrecorded.
 
 Entry rounds, their events, review events and reminder logs are shown read-only:
 they change only through kpis.workflow (the entry pages and the API), which checks the
 rules and keeps the history; editing them here would bypass both.
 """
 
-from decimal import Decimal
-
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from kpis import permissions
+from kpis import permissions, services
 from kpis.models import (
     EntryRound,
     EntryRoundEvent,
@@ -30,47 +30,26 @@ from kpis.models import (
     TargetRevision,
     ValueState,
     YearlyValue,
-    value_places,
 )
-from kpis.services import yearly_value_revise_plan
+from kpis.values import MAX_TEXT, value_places
 from plans import achievement
 from plans.admin import DepartmentListFilter, LabelledChoicesMixin, fiscal_year_filter
 from plans.templatetags.dxplan import fiscal_year as fiscal_year_label
 
 VALUE_HELP = _("A number, － (not applicable), … (not yet set) or text.")
-# Form fields whose change means the user entered the row (YearlyValue.entered_by).
-ENTERED_FIELDS = frozenset({"actual_value", "comment"})
-MAX_NUMBER = Decimal(10) ** 14  # the columns hold 20 digits, 6 of them decimals
-MAX_PLACES = 6
-
-
-def parse_value(raw: str) -> achievement.Value:
-    """A Value from what was typed, or a ValidationError the form shows."""
-    try:
-        value = achievement.Value.of(raw or "")
-    except (ValueError, TypeError) as error:
-        raise forms.ValidationError(str(error)) from None
-    if value.is_number and (abs(value.number) >= MAX_NUMBER or value_places(value) > MAX_PLACES):
-        raise forms.ValidationError(_("Use at most 14 digits before and 6 after the decimal point."))
-    if len(value.text) > 200:
-        raise forms.ValidationError(_("Text values are limited to 200 characters."))
-    return value
-
-
-def set_side(yearly_value: YearlyValue, prefix: str, value: achievement.Value) -> None:
-    setattr(yearly_value, f"{prefix}_state", value.state)
-    setattr(yearly_value, f"{prefix}_number", value.number)
-    setattr(yearly_value, f"{prefix}_places", value_places(value))
-    setattr(yearly_value, f"{prefix}_text", value.text)
 
 
 class YearlyValueForm(forms.ModelForm):
-    """Planned and actual as one text each; the planned one is locked once set."""
+    """Planned and actual as one text each; the planned one is locked once set, and a stored
+    row keeps its indicator and fiscal year (they say which row it is)."""
 
-    planned_value = forms.CharField(label=capfirst(_("planned")), required=False, max_length=200, help_text=VALUE_HELP)
-    actual_value = forms.CharField(label=capfirst(_("actual")), required=False, max_length=200, help_text=VALUE_HELP)
-    # Changes that are not data entry: they must not bump the version.
-    not_data = frozenset()
+    planned_value = forms.CharField(
+        label=capfirst(_("planned")), required=False, max_length=MAX_TEXT, help_text=VALUE_HELP
+    )
+    actual_value = forms.CharField(
+        label=capfirst(_("actual")), required=False, max_length=MAX_TEXT, help_text=VALUE_HELP
+    )
+    user = None  # who saves: set by the admin before save(); the services record it
 
     class Meta:
         model = YearlyValue
@@ -84,33 +63,59 @@ class YearlyValueForm(forms.ModelForm):
         if instance.pk:
             self.fields["planned_value"].initial = instance.planned.display()
             self.fields["actual_value"].initial = instance.actual.display()
+            for name in ("indicator", "fiscal_year"):
+                if name in self.fields:  # the inline adds its indicator field after __init__
+                    self.fields[name].disabled = True
         if self.plan_is_set:
             self.fields["planned_value"].disabled = True
             self.fields["planned_value"].help_text = _("Set once: change it with “revise target”, giving a reason.")
 
     def clean(self):
         cleaned = super().clean()
+        self.values = {}  # side -> Value, for save()
         sides = [("actual_value", "actual")] + ([] if self.plan_is_set else [("planned_value", "planned")])
         for name, prefix in sides:
             if name in cleaned:
-                try:
-                    set_side(self.instance, prefix, parse_value(cleaned[name]))
-                except forms.ValidationError as error:
-                    self.add_error(name, error)
+                self.values[prefix] = self._asked(services.checked_value, cleaned[name], field=name)
+        indicator, fiscal_year = cleaned.get("indicator"), cleaned.get("fiscal_year")
+        if self.instance.pk is None and indicator is not None and fiscal_year is not None:
+            self._asked(services.check_fiscal_year, indicator, fiscal_year)
         return cleaned
 
+    def _asked(self, check, *args, **kwargs):
+        """A service's check, its ValidationError shown as this form's errors (not a crash in save())."""
+        try:
+            return check(*args, **kwargs)
+        except ValidationError as error:
+            self.add_error(None, error)
+            return None
+
     def save(self, commit=True):
-        if self.instance.pk and set(self.changed_data) - self.not_data:
-            self.instance.version += 1  # the entry workflow refuses saves based on a stale read
-        return super().save(commit)
+        if not commit:  # ModelAdmin.save_form; its save_model calls save() again
+            return super().save(commit=False)
+        data, instance = self.cleaned_data, self.instance
+        if instance.pk is None:
+            stored = services.yearly_value_set_initial(
+                indicator=instance.indicator, fiscal_year=data["fiscal_year"], planned=self.values.get("planned"),
+                actual=self.values.get("actual"), comment=data.get("comment", ""), note=data.get("note", ""),
+                user=self.user,
+            )
+            # The admin logs and redirects with this instance: make it the stored row.
+            instance.pk, instance._state.adding = stored.pk, False
+            instance.refresh_from_db()
+        else:
+            services.yearly_value_correct(
+                yearly_value=instance, user=self.user, actual=self.values.get("actual"),
+                planned=self.values.get("planned"), comment=data.get("comment"), note=data.get("note"),
+            )
+        return instance
 
 
 class YearlyValueChangeForm(YearlyValueForm):
     revised_planned = forms.CharField(
-        label=_("Revised target"), required=False, max_length=200, help_text=_("Leave empty to keep the target.")
+        label=_("Revised target"), required=False, max_length=MAX_TEXT, help_text=_("Leave empty to keep the target.")
     )
     revision_reason = forms.CharField(label=_("Reason for the revision"), required=False, widget=forms.Textarea)
-    not_data = frozenset({"revised_planned", "revision_reason"})
 
     class Meta(YearlyValueForm.Meta):
         fields = ("indicator", "fiscal_year", "comment", "note")
@@ -120,10 +125,7 @@ class YearlyValueChangeForm(YearlyValueForm):
         self.revision = None
         raw = (cleaned.get("revised_planned") or "").strip()
         if raw:
-            try:
-                self.revision = parse_value(raw)
-            except forms.ValidationError as error:
-                self.add_error("revised_planned", error)
+            self.revision = self._asked(services.checked_value, raw, field="revised_planned")
             if not (cleaned.get("revision_reason") or "").strip():
                 self.add_error("revision_reason", _("A reason is required to revise a target."))
         return cleaned
@@ -137,8 +139,30 @@ class YearlyValueInline(admin.TabularInline):
     show_change_link = True  # revising a target happens on the value's own page
 
 
+class IndicatorForm(forms.ModelForm):
+    """The baseline and the final target keep the decimals they are typed with (75.0 stays
+    75.0) in `<prefix>_places`, beside their six-decimal columns, as the import keeps them."""
+
+    NUMBERS = ("baseline", "target")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for prefix in self.NUMBERS:
+            if self.instance.pk and f"{prefix}_value" in self.fields:  # shown as entered, not as 75.000000
+                self.initial[f"{prefix}_value"] = getattr(self.instance, prefix).number
+
+    def clean(self):
+        cleaned = super().clean()
+        for prefix in self.NUMBERS:
+            if f"{prefix}_value" in cleaned:
+                places = value_places(achievement.Value.of(cleaned[f"{prefix}_value"]))
+                setattr(self.instance, f"{prefix}_places", places)
+        return cleaned
+
+
 @admin.register(Indicator)
 class IndicatorAdmin(LabelledChoicesMixin, SimpleHistoryAdmin):
+    form = IndicatorForm
     list_display = ("code", "name", "kind", "strategy", "owner", "unit", "direction", "responsible_department")
     list_display_links = ("code", "name")
     list_select_related = ("strategy", "basic_policy", "measure", "project", "responsible_department__parent")
@@ -169,10 +193,7 @@ class IndicatorAdmin(LabelledChoicesMixin, SimpleHistoryAdmin):
 
     def save_formset(self, request, form, formset, change):
         for value_form in formset.forms:
-            if value_form.has_changed():
-                value_form.instance.updated_by = request.user
-            if ENTERED_FIELDS & set(value_form.changed_data):
-                value_form.instance.entered_by = request.user
+            value_form.user = request.user
         super().save_formset(request, form, formset, change)
 
 
@@ -250,13 +271,12 @@ class YearlyValueAdmin(SimpleHistoryAdmin):
         return fieldsets
 
     def save_model(self, request, obj, form, change):
-        obj.updated_by = request.user
-        if ENTERED_FIELDS & set(form.changed_data):
-            obj.entered_by = request.user  # they may then not approve it (kpis.permissions)
-        super().save_model(request, obj, form, change)
+        form.user = request.user
+        form.save()  # through kpis.services (obj is form.instance)
         if getattr(form, "revision", None) is not None:
             reason = form.cleaned_data["revision_reason"]
-            if yearly_value_revise_plan(yearly_value=obj, planned=form.revision, reason=reason, user=request.user):
+            if services.yearly_value_revise_plan(yearly_value=obj, planned=form.revision, reason=reason,
+                                                 user=request.user):
                 self.message_user(request, _("The target was revised and the revision recorded."))
 
     # The history of a row is its review trail: the same rule as the pages (kpis.permissions).

@@ -18,6 +18,7 @@ from rest_framework import serializers, viewsets
 from kpis import permissions, selectors
 from kpis.models import EntryStatus, Indicator, IndicatorKind, ValueState, YearlyValue
 from kpis.permissions import can_view_value
+from kpis.rates import RATE_PLACES
 from plans import achievement
 from plans.api import DepartmentFilter, id_filter, strategy_filter
 from plans.api_query import FiscalYearFilter, IdFilter
@@ -76,7 +77,8 @@ class YearlyValueSerializer(serializers.Serializer):
         help_text="False when the actual and comment are hidden from you (another department's, not yet approved)."
     )
     achievement_rate = serializers.DecimalField(
-        max_digits=None, decimal_places=1, allow_null=True, help_text="Percent; null when not evaluable."
+        source="rate", max_digits=None, decimal_places=RATE_PLACES, allow_null=True,
+        help_text="Percent; null when not evaluable.",
     )
     grade = serializers.SerializerMethodField(help_text="By the strategy's own bands; 「－」 when not evaluable.")
     expected_value = serializers.SerializerMethodField(

@@ -29,6 +29,7 @@ from kpis import workflow
 from kpis.api import FlatYearlyValueSerializer, ValueSerializer, YearlyValueViewSet
 from kpis.models import EntryRound, EntryStatus, YearlyValue
 from kpis.permissions import can_manage_rounds
+from kpis.values import MAX_TEXT
 from plans.api import strategy_filter
 from plans.api_query import MAX_ID, FiscalYearFilter
 from plans.models import Strategy
@@ -93,7 +94,7 @@ def _valid(serializer_class, request) -> dict:
 
 class SaveSerializer(serializers.Serializer):
     actual = serializers.CharField(
-        allow_blank=True, max_length=200, help_text="As typed: 12,345 / １２，３４５ / 5.5% / － / … / empty."
+        allow_blank=True, max_length=MAX_TEXT, help_text="As typed: 12,345 / １２，３４５ / 5.5% / － / … / empty."
     )
     comment = serializers.CharField(allow_blank=True, help_text="The evaluation comment (進捗状況・評価).")
     version = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="The row's version when you read it.")
@@ -120,7 +121,7 @@ class RequiredReasonSerializer(serializers.Serializer):
 
 
 class ReviseTargetSerializer(serializers.Serializer):
-    planned = serializers.CharField(allow_blank=True, max_length=200, help_text="The new planned value.")
+    planned = serializers.CharField(allow_blank=True, max_length=MAX_TEXT, help_text="The new planned value.")
     reason = serializers.CharField(help_text="Why the target changes (required).")
 
 

@@ -8,9 +8,9 @@ Plain Python, no Django.
 """
 
 import unicodedata
-from decimal import Decimal
 
-from plans.achievement import EMPTY, NOT_APPLICABLE, NOT_SET, NUMBER, TEXT, Value
+from kpis.values import limit_exceeded
+from plans.achievement import EMPTY, NOT_APPLICABLE, NOT_SET, NUMBER, Value
 
 
 class EntryInputError(ValueError):
@@ -18,11 +18,6 @@ class EntryInputError(ValueError):
 
 
 _ALLOWED_STATES = {NUMBER, NOT_APPLICABLE, NOT_SET, EMPTY}
-# The value columns hold 20 digits, 6 of them decimals: beyond that a number would be
-# rounded silently or refused by the database, so it is refused here with a reason.
-MAX_NUMBER = Decimal(10) ** 14
-MAX_PLACES = 6
-MAX_TEXT = 200
 
 
 def parse_actual(text: str | None) -> Value:
@@ -44,17 +39,13 @@ def parse_actual(text: str | None) -> Value:
 
 def parse_planned(text: str | None) -> Value:
     """Read a revised planned value: like an actual, but text such as 実施済 is allowed."""
-    value = Value.of("" if text is None else str(text))
-    if value.state == TEXT and len(value.text) > MAX_TEXT:
-        raise EntryInputError(f"文字は{MAX_TEXT}字までです。 / Text values are limited to {MAX_TEXT} characters.")
-    return _fitting(value)
+    return _fitting(Value.of("" if text is None else str(text)))
 
 
 def _fitting(value: Value) -> Value:
-    if value.state == NUMBER:
-        places = max(0, -value.number.as_tuple().exponent)
-        if abs(value.number) >= MAX_NUMBER or places > MAX_PLACES:
-            raise EntryInputError(
-                "数値は整数部14桁、小数部6桁までです。 / Use at most 14 digits before and 6 after the decimal point."
-            )
+    # Beyond the columns' limits a number would be rounded silently or refused by the
+    # database, so it is refused here with the reason.
+    problem = limit_exceeded(value)
+    if problem is not None:
+        raise EntryInputError(str(problem))
     return value

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kpis.models import EntryStatus
 from kpis.selectors_entry import WAITING, ReviewFilters
+from kpis.values import MAX_TEXT
 from plans import fiscal_years
 
 DATETIME_INPUT = "%Y-%m-%dT%H:%M"
@@ -20,7 +21,7 @@ DATETIME_INPUT = "%Y-%m-%dT%H:%M"
 class EntryRowForm(forms.Form):
     """One row of the entry grid. The actual stays text: kpis.entry_input reads it."""
 
-    actual = forms.CharField(required=False, max_length=200, strip=False)
+    actual = forms.CharField(required=False, max_length=MAX_TEXT, strip=False)
     comment = forms.CharField(required=False, strip=False)
     version = forms.IntegerField(min_value=1)
 
@@ -55,7 +56,7 @@ class ReturnForm(forms.Form):
 
 class TargetRevisionForm(forms.Form):
     planned = forms.CharField(
-        label=_("New planned value"), max_length=200, required=False,
+        label=_("New planned value"), max_length=MAX_TEXT, required=False,
         help_text=_("A number, 「－」 (not applicable) or 「…」 (not yet set). Full-width digits are fine."),
     )
     reason = forms.CharField(

@@ -21,8 +21,8 @@ from kpis.models import (
     ReviewStage,
     TargetRevision,
     YearlyValue,
-    stored_value,
 )
+from kpis.values import column_names, value_from_columns
 from plans import achievement, fiscal_years
 from plans.models import Department, Strategy
 
@@ -235,8 +235,7 @@ def entry_grid_rows(
             indicator_id__in=Subquery(
                 Indicator.objects.filter(strategy=strategy, responsible_department_id=department_id).values("pk")
             ),
-        ).only("pk", "indicator_id", "fiscal_year", "status", "actual_state", "actual_number", "actual_places",
-               "actual_text", "planned_state", "planned_number", "planned_places", "planned_text")
+        ).only("pk", "indicator_id", "fiscal_year", "status", *column_names("actual"), *column_names("planned"))
         other = {(v.indicator_id, v.fiscal_year): v for v in other_values}
     planned = {}  # indicator id -> {fiscal year: planned number}, for the final target
     for (indicator_id, year), other_value in other.items():
@@ -342,12 +341,8 @@ def review_rows(*, user, strategy: Strategy, fiscal_year: int, entry_round: Entr
         YearlyValue.objects.filter(indicator__strategy=strategy, fiscal_year=fiscal_year)
         .select_related("indicator", "indicator__responsible_department", "indicator__responsible_department__parent",
                         "updated_by", *_TREE)
-        .annotate(
-            previous_state=Subquery(previous.values("actual_state")[:1]),
-            previous_number=Subquery(previous.values("actual_number")[:1]),
-            previous_places=Subquery(previous.values("actual_places")[:1]),
-            previous_text=Subquery(previous.values("actual_text")[:1]),
-        )
+        .annotate(**{previous_name: Subquery(previous.values(name)[:1])
+                     for previous_name, name in zip(column_names("previous"), column_names("actual"))})
         .prefetch_related(Prefetch("review_events", queryset=_reviewer_comments(), to_attr="reviewer_comments"))
     )
     if permissions.reviews_first(user):
@@ -364,12 +359,8 @@ def review_rows(*, user, strategy: Strategy, fiscal_year: int, entry_round: Entr
     rows = []
     for value in sorted(values, key=_department_then_tree):
         value.indicator.strategy = strategy
-        before = (
-            stored_value(value.previous_state, value.previous_number, value.previous_places or 0,
-                         value.previous_text or "")
-            if value.previous_state else achievement.Value(achievement.EMPTY)
-        )
-        rate = value.achievement_rate()
+        before = value_from_columns(value, "previous")  # EMPTY without last year's row
+        rate = value.rate
         grade = achievement.grade(rate, bands)
         row = ReviewRow(
             value=value, previous=before, rate=rate, grade=grade,
@@ -469,10 +460,7 @@ class HistoryEntry:
 
 
 def _side(record, prefix: str) -> str:
-    return stored_value(
-        getattr(record, f"{prefix}_state"), getattr(record, f"{prefix}_number"),
-        getattr(record, f"{prefix}_places"), getattr(record, f"{prefix}_text"),
-    ).display()
+    return value_from_columns(record, prefix).display()
 
 
 def _snapshot(record) -> dict:

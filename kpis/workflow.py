@@ -25,8 +25,8 @@ from kpis.models import (
     ReviewEvent,
     ReviewStage,
     YearlyValue,
-    value_places,
 )
+from kpis.values import value_columns
 
 COMMENT_MAX_LENGTH = 4000
 
@@ -119,10 +119,7 @@ def entry_save(*, user, yearly_value: YearlyValue, actual: str, comment: str, ex
     except EntryInputError as error:
         raise ValidationError({"actual": str(error)}) from None
     comment = _clean_comment(comment)
-    new_columns = {
-        "actual_state": parsed.state, "actual_number": parsed.number, "actual_places": value_places(parsed),
-        "actual_text": parsed.text, "comment": comment,
-    }
+    new_columns = {**value_columns("actual", parsed), "comment": comment}
     if all(getattr(value, name) == new for name, new in new_columns.items()):
         return value  # nothing changed: no new version, no history row
     for name, new in new_columns.items():

@@ -17,9 +17,8 @@ from kpis.models import (
     ReviewStage,
     TargetRevision,
     YearlyValue,
-    value_places,
 )
-from plans import achievement
+from kpis.values import value_columns
 from plans.models import (
     BasicPolicy,
     Category,
@@ -40,16 +39,6 @@ SAMPLE_VALUES = ("10", "12.5", "－", "…", "実施済", "", "2,500.0")
 
 def _take(items, n):
     return list(islice(cycle(items), n))
-
-
-def _columns(prefix: str, raw: str) -> dict:
-    value = achievement.Value.of(raw)
-    return {
-        f"{prefix}_state": value.state,
-        f"{prefix}_number": value.number,
-        f"{prefix}_places": value_places(value),
-        f"{prefix}_text": value.text,
-    }
 
 
 def _departments(strategy: Strategy) -> list[Department]:
@@ -144,15 +133,15 @@ def add_indicators(strategy: Strategy, n: int, *, kind: str = IndicatorKind.KPI)
     )
     raw = cycle(SAMPLE_VALUES)
     values = YearlyValue.objects.bulk_create(
-        YearlyValue(indicator=indicator, fiscal_year=fiscal_year, **_columns("planned", next(raw)),
-                    **_columns("actual", next(raw)))
+        YearlyValue(indicator=indicator, fiscal_year=fiscal_year, **value_columns("planned", next(raw)),
+                    **value_columns("actual", next(raw)))
         for indicator in indicators
         for fiscal_year in strategy.fiscal_years
     )
     user = User.objects.order_by("pk").first()
     first_values = {value.indicator_id: value for value in reversed(values)}.values()
     TargetRevision.objects.bulk_create(
-        TargetRevision(yearly_value=value, **_columns("old", "5"), **_columns("new", "6"), reason="合成の修正",
+        TargetRevision(yearly_value=value, **value_columns("old", "5"), **value_columns("new", "6"), reason="合成の修正",
                        revised_by=user)
         for value in first_values
     )

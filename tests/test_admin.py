@@ -2,9 +2,11 @@
 only staff get in, and a set target changes only through a recorded revision."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.contrib import admin
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -14,6 +16,7 @@ from imports.models import ImportRun
 from kpis.models import (
     EntryRound,
     EntryRoundEvent,
+    Indicator,
     ReminderLog,
     ReviewEvent,
     TargetRevision,
@@ -183,3 +186,105 @@ def test_yearly_value_list_shows_rate_and_grade(client, dave, sasebo):
     html = response.content.decode()
     assert str(value.indicator) in html
     assert "104.0%" in html
+
+
+# --- the admin writes yearly values through kpis.services -----------------------------------
+
+
+def test_a_correction_in_the_admin_is_a_new_version_under_its_author(client, dave, set_value):
+    client.force_login(dave)
+    url = reverse("admin:kpis_yearlyvalue_change", args=[set_value.pk])
+    version, history = set_value.version, set_value.history.count()
+    response = client.post(url, _change_data(set_value, actual_value="－", comment="該当なしに訂正"))
+    assert response.status_code == 302
+    set_value.refresh_from_db()
+    assert (set_value.actual.display(), set_value.comment, set_value.version) == ("－", "該当なしに訂正", version + 1)
+    assert (set_value.updated_by, set_value.rate) == (dave, None)
+    assert set_value.history.count() == history + 1 and set_value.history.first().history_user == dave
+
+
+def test_an_unchanged_admin_save_writes_nothing(client, dave, set_value):
+    client.force_login(dave)
+    url = reverse("admin:kpis_yearlyvalue_change", args=[set_value.pk])
+    version, history = set_value.version, set_value.history.count()
+    assert client.post(url, _change_data(set_value)).status_code == 302
+    set_value.refresh_from_db()
+    assert (set_value.version, set_value.history.count()) == (version, history)
+
+
+def test_a_stored_row_keeps_its_indicator_and_fiscal_year(client, dave, set_value):
+    client.force_login(dave)
+    url = reverse("admin:kpis_yearlyvalue_change", args=[set_value.pk])
+    before = (set_value.indicator_id, set_value.fiscal_year)
+    other = YearlyValue.objects.exclude(indicator=set_value.indicator).first().indicator_id
+    response = client.post(url, _change_data(set_value, indicator=other, fiscal_year=2040, comment="移動?"))
+    assert response.status_code == 302
+    set_value.refresh_from_db()
+    assert (set_value.indicator_id, set_value.fiscal_year, set_value.comment) == (*before, "移動?")
+
+
+def test_a_value_added_in_the_admin_is_set_by_the_service(client, dave, set_value):
+    client.force_login(dave)
+    indicator = set_value.indicator
+    year = indicator.strategy.last_fiscal_year + 1
+    YearlyValue.objects.filter(indicator=indicator, fiscal_year=year).delete()
+    data = _change_data(set_value, fiscal_year=year, planned_value="40", actual_value="30.0", comment="追加")
+    response = client.post(reverse("admin:kpis_yearlyvalue_add"), data)
+    assert response.status_code == 302, response.context and response.context["adminform"].form.errors
+    added = YearlyValue.objects.get(indicator=indicator, fiscal_year=year)
+    assert (added.planned.display(), added.actual.display(), added.comment) == ("40", "30.0", "追加")
+    assert (added.rate, added.updated_by, added.history.first().history_user) == (Decimal("75.0"), dave, dave)
+    assert response.url == reverse("admin:kpis_yearlyvalue_changelist")
+
+
+def test_a_fiscal_year_outside_the_plan_is_a_form_error(client, dave, set_value):
+    client.force_login(dave)
+    data = _change_data(set_value, fiscal_year=set_value.indicator.strategy.last_fiscal_year + 6)
+    response = client.post(reverse("admin:kpis_yearlyvalue_add"), data)
+    assert response.status_code == 200
+    assert "fiscal_year" in response.context["adminform"].form.errors
+
+
+@pytest.mark.parametrize("language, message", [
+    ("ja", "数値が大きすぎます。整数部は14桁までです。"),
+    ("en", "The number is too large: at most 14 digits before the decimal point."),
+])
+def test_a_value_beyond_the_limits_says_why_in_the_users_language(client, dave, set_value, language, message):
+    client.force_login(dave)
+    client.cookies.load({settings.LANGUAGE_COOKIE_NAME: language})
+    before = set_value.actual
+    url = reverse("admin:kpis_yearlyvalue_change", args=[set_value.pk])
+    response = client.post(url, _change_data(set_value, actual_value="1" * 15))
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["actual_value"] == [message]
+    set_value.refresh_from_db()
+    assert set_value.actual == before
+
+
+def _indicator_form(rf, user, indicator, **changes):
+    model_admin = admin.site._registry[Indicator]
+    request = rf.post("/")
+    request.user = user
+    form_class = model_admin.get_form(request, indicator, change=True)
+    shown = form_class(instance=indicator)
+    data = {name: shown[name].value() for name in shown.fields}
+    data = {name: "" if value is None else value for name, value in data.items() if value is not False}
+    return form_class(data=data | changes, instance=indicator)
+
+
+def test_the_admin_keeps_the_decimals_of_a_baseline_and_target(rf, dave):
+    # 長崎市 H's outcome indicators print their baselines with a decimal (e.g. 75.0).
+    indicator = Indicator.objects.filter(baseline_value__isnull=False, baseline_places__gt=0).first()
+    unchanged = indicator.baseline.display()
+    assert "." in unchanged
+    form = _indicator_form(rf, dave, indicator)
+    assert form.is_valid(), form.errors
+    form.save()
+    indicator.refresh_from_db()
+    assert indicator.baseline.display() == unchanged  # not 75.000000, not 75
+
+    form = _indicator_form(rf, dave, indicator, baseline_value="75.55", target_value="80")
+    assert form.is_valid(), form.errors
+    form.save()
+    indicator.refresh_from_db()
+    assert (indicator.baseline.display(), indicator.target.display()) == ("75.55", "80")

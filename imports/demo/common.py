@@ -11,7 +11,7 @@ from collections import Counter, defaultdict
 from django.conf import settings
 from simple_history.utils import bulk_create_with_history
 
-from kpis.models import value_places
+from kpis.values import value_places
 from plans import achievement
 from plans.models import Department
 
@@ -43,17 +43,6 @@ def join_notes(*parts: str) -> str:
 
 def cell(raw: str) -> achievement.Value:
     return achievement.Value.of(_MARKS.get(raw.strip(), raw))
-
-
-def value_columns(prefix: str, raw: str) -> dict:
-    """The columns yearly_value_set_initial writes for one side of a yearly value."""
-    value = cell(raw)
-    return {
-        f"{prefix}_state": value.state,
-        f"{prefix}_number": value.number,
-        f"{prefix}_places": value_places(value),
-        f"{prefix}_text": value.text,
-    }
 
 
 def decimal_places(raw: str) -> int:

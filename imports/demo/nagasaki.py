@@ -9,15 +9,16 @@ from decimal import Decimal
 from imports.demo.common import (
     Tally,
     bulk_sync,
+    cell,
     decimal_places,
     department,
     join_notes,
     read_csv,
     touched_by_a_person,
     uncertain,
-    value_columns,
 )
 from kpis.models import Indicator, IndicatorKind, YearlyValue, refresh_rates
+from kpis.values import value_columns
 from plans.models import BasicPolicy, Measure, Municipality, Narrative, NarrativeKind, Strategy, StrategyPhase
 from projects.models import Project
 
@@ -144,7 +145,7 @@ def _h(tally, city, dept):
         # The target is also the planned value of its year, so the FY2025 actual can be graded
         # there; the yearly value keeps the printed decimals (75.0).
         values.append({"indicator_id": indicator.pk, "fiscal_year": int(row["target_fy"]),
-                       **value_columns("planned", row["target_value"]), **value_columns("actual", "")})
+                       **value_columns("planned", cell(row["target_value"])), **value_columns("actual", cell(""))})
     bulk_sync(tally, YearlyValue, ("indicator_id", "fiscal_year"), values,
               YearlyValue.objects.filter(indicator__strategy=strategy).select_related("indicator"), bump_version=True,
               keep=touched_by_a_person)

@@ -6,15 +6,16 @@ from collections import Counter
 from imports.demo.common import (
     Tally,
     bulk_sync,
+    cell,
     department,
     join_notes,
     read_csv,
     same_text,
     touched_by_a_person,
     uncertain,
-    value_columns,
 )
 from kpis.models import EntryStatus, Indicator, IndicatorKind, YearlyValue, refresh_rates
+from kpis.values import value_columns
 from plans.models import (
     BasicPolicy,
     Category,
@@ -203,7 +204,7 @@ def _series(row, *, comment_year=None, comment="", notes=None) -> dict:
     for n in YEARS:
         planned, actual = row[f"planned_R{n}"], row[f"actual_R{n}"]
         if planned or actual or fy(n) == comment_year:
-            series[fy(n)] = {**value_columns("planned", planned), **value_columns("actual", actual),
+            series[fy(n)] = {**value_columns("planned", cell(planned)), **value_columns("actual", cell(actual)),
                              "comment": comment if fy(n) == comment_year else "", "note": (notes or {}).get(fy(n), ""),
                              # Printed actuals are published figures: approved in the entry round.
                              "status": EntryStatus.APPROVED if actual else EntryStatus.NOT_ENTERED}

@@ -11,9 +11,8 @@ from kpis.models.indicators import (
     YearlyValue,
     refresh_rates,
     stale_rates,
-    stored_value,
-    value_places,
 )
+from kpis.values import stored_value, value_places  # their home is kpis.values; kept importable here
 
 __all__ = [
     "Direction", "EntryRound", "EntryRoundEvent", "EntryStatus", "Indicator", "IndicatorKind", "ReminderLog",

@@ -15,6 +15,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from kpis.rates import RATE_MAX_DIGITS, RATE_PLACES, rate_for
+from kpis.values import MAX_DIGITS, MAX_PLACES, MAX_TEXT, column_names, stored_number, value_from_columns
 from plans import achievement
 from plans.models import BasicPolicy, Department, Measure, Strategy
 
@@ -77,14 +79,18 @@ class Indicator(models.Model):
     unit = models.CharField(_("unit"), max_length=30, blank=True)
     direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices, default=Direction.UP)
     tolerance = models.DecimalField(
-        _("tolerance"), max_digits=20, decimal_places=6, null=True, blank=True,
+        _("tolerance"), max_digits=MAX_DIGITS, decimal_places=MAX_PLACES, null=True, blank=True,
         help_text=_("For maintain indicators: how far from the plan still counts as achieved, in the unit."),
     )
     cumulative = models.BooleanField(_("cumulative"), default=False, help_text=_("Values add up across years."))
-    baseline_value = models.DecimalField(_("baseline value"), max_digits=20, decimal_places=6, null=True, blank=True)
+    baseline_value = models.DecimalField(
+        _("baseline value"), max_digits=MAX_DIGITS, decimal_places=MAX_PLACES, null=True, blank=True
+    )
     baseline_places = models.PositiveSmallIntegerField(default=0)
     baseline_fiscal_year = models.PositiveSmallIntegerField(_("baseline fiscal year"), null=True, blank=True)
-    target_value = models.DecimalField(_("final target"), max_digits=20, decimal_places=6, null=True, blank=True)
+    target_value = models.DecimalField(
+        _("final target"), max_digits=MAX_DIGITS, decimal_places=MAX_PLACES, null=True, blank=True
+    )
     target_places = models.PositiveSmallIntegerField(default=0)
     target_fiscal_year = models.PositiveSmallIntegerField(_("target fiscal year"), null=True, blank=True)
     formula = models.TextField(_("formula and rationale (算出式・設定根拠)"), blank=True)
@@ -154,11 +160,11 @@ class Indicator(models.Model):
 
     @property
     def baseline(self) -> achievement.Value:
-        return _decimal_value(self.baseline_value, self.baseline_places)
+        return stored_number(self.baseline_value, self.baseline_places)
 
     @property
     def target(self) -> achievement.Value:
-        return _decimal_value(self.target_value, self.target_places)
+        return stored_number(self.target_value, self.target_places)
 
     @property
     def owner(self):
@@ -181,15 +187,9 @@ class Indicator(models.Model):
         )
 
 
-def _decimal_value(number: Decimal | None, places: int) -> achievement.Value:
-    if number is None:
-        return achievement.Value(achievement.EMPTY)
-    return stored_value(achievement.NUMBER, number, places, "")
-
-
 def _side_is_consistent(prefix: str) -> Q:
     """The number is set exactly when the state is NUMBER, the text exactly when TEXT."""
-    state, number, text = f"{prefix}_state", f"{prefix}_number", f"{prefix}_text"
+    state, number, _places, text = column_names(prefix)
     return (
         (Q(**{state: achievement.NUMBER}) & Q(**{f"{number}__isnull": False}) & Q(**{text: ""}))
         | (Q(**{state: achievement.TEXT}) & Q(**{f"{number}__isnull": True}) & ~Q(**{text: ""}))
@@ -201,20 +201,6 @@ def _side_is_consistent(prefix: str) -> Q:
     )
 
 
-def stored_value(state: str, number: Decimal | None, places: int, text: str) -> achievement.Value:
-    """A Value from its columns, with the decimals it was entered with (the column keeps 6)."""
-    if number is not None:
-        number = number.quantize(Decimal(1).scaleb(-places))
-    return achievement.Value(state, number, text)
-
-
-def value_places(value: achievement.Value) -> int:
-    """How many decimals a value was entered with (0 for non-numbers)."""
-    if not value.is_number:
-        return 0
-    return max(0, -value.number.as_tuple().exponent)
-
-
 class YearlyValue(models.Model):
     indicator = models.ForeignKey(
         Indicator, on_delete=models.CASCADE, related_name="values", verbose_name=_("indicator")
@@ -223,27 +209,33 @@ class YearlyValue(models.Model):
     planned_state = models.CharField(
         _("planned: state"), max_length=10, choices=ValueState.choices, default=ValueState.EMPTY
     )
-    planned_number = models.DecimalField(_("planned"), max_digits=20, decimal_places=6, null=True, blank=True)
+    planned_number = models.DecimalField(
+        _("planned"), max_digits=MAX_DIGITS, decimal_places=MAX_PLACES, null=True, blank=True
+    )
     planned_places = models.PositiveSmallIntegerField(
         _("planned: decimal places"), default=0, help_text=_("Decimals as entered: 2500.0 stays 2500.0.")
     )
-    planned_text = models.CharField(_("planned: text"), max_length=200, blank=True)
+    planned_text = models.CharField(_("planned: text"), max_length=MAX_TEXT, blank=True)
     actual_state = models.CharField(
         _("actual: state"), max_length=10, choices=ValueState.choices, default=ValueState.EMPTY
     )
-    actual_number = models.DecimalField(_("actual"), max_digits=20, decimal_places=6, null=True, blank=True)
+    actual_number = models.DecimalField(
+        _("actual"), max_digits=MAX_DIGITS, decimal_places=MAX_PLACES, null=True, blank=True
+    )
     actual_places = models.PositiveSmallIntegerField(_("actual: decimal places"), default=0)
-    actual_text = models.CharField(_("actual: text"), max_length=200, blank=True)
+    actual_text = models.CharField(_("actual: text"), max_length=MAX_TEXT, blank=True)
     comment = models.TextField(_("evaluation comment (進捗状況・評価)"), blank=True)
     note = models.TextField(_("note"), blank=True, help_text=_("Remarks on the data, e.g. an uncertain reading."))
     status = models.CharField(
         _("entry status"), max_length=20, choices=EntryStatus.choices, default=EntryStatus.NOT_ENTERED, db_index=True
     )
     # The achievement rate of this year, kept so that dashboards count grades in the
-    # database. Derived, never entered: save() writes it, and so does refresh_rates()
-    # after bulk writes and changes of the indicator's direction, baseline or tolerance.
+    # database. Derived, never entered: kpis.rates.rate_for computes it, for save(), for
+    # refresh_rates() (after bulk writes and changes of the indicator's direction, baseline
+    # or tolerance) and for the import's bulk writes. Readers read this column.
     rate = models.DecimalField(
-        _("achievement rate (%)"), max_digits=28, decimal_places=1, null=True, blank=True, editable=False
+        _("achievement rate (%)"), max_digits=RATE_MAX_DIGITS, decimal_places=RATE_PLACES, null=True, blank=True,
+        editable=False,
     )
     # Incremented on every save through the services; the entry workflow uses it
     # to refuse a save based on a stale read (no lost updates).
@@ -284,26 +276,22 @@ class YearlyValue(models.Model):
 
     @property
     def planned(self) -> achievement.Value:
-        return stored_value(self.planned_state, self.planned_number, self.planned_places, self.planned_text)
+        return value_from_columns(self, "planned")
 
     @property
     def actual(self) -> achievement.Value:
-        return stored_value(self.actual_state, self.actual_number, self.actual_places, self.actual_text)
+        return value_from_columns(self, "actual")
 
     def achievement_rate(self) -> Decimal | None:
-        """Needs `indicator` loaded (select_related) and nothing else."""
+        """The rate this row should store (kpis.rates.rate_for); what save() and refresh_rates
+        write and stale_rates checks. Readers read `rate`. Needs `indicator` loaded."""
         indicator = self.indicator
-        return achievement.achievement_rate(
-            actual=self.actual,
-            planned=self.planned,
-            direction=indicator.direction,
-            baseline=indicator.baseline_value,
-            tolerance=indicator.tolerance,
-        )
+        return rate_for(planned=self.planned, actual=self.actual, direction=indicator.direction,
+                        baseline=indicator.baseline_value, tolerance=indicator.tolerance)
 
     def grade(self, bands=achievement.DEFAULT_BANDS) -> str:
-        """Pass `strategy.bands()` to grade by the strategy's own bands."""
-        return achievement.grade(self.achievement_rate(), bands)
+        """The grade of the stored rate; pass `strategy.bands()` to grade by the strategy's own bands."""
+        return achievement.grade(self.rate, bands)
 
     def save(self, *args, **kwargs):
         try:
@@ -321,8 +309,7 @@ def refresh_rates(indicator_ids=None, *, batch_size: int = 2000) -> int:
     after writes that bypass save(): bulk inserts and updates, an indicator's new direction,
     baseline or tolerance. Returns how many rates changed."""
     values = YearlyValue.objects.select_related("indicator").only(
-        "rate", "planned_state", "planned_number", "planned_places", "planned_text",
-        "actual_state", "actual_number", "actual_places", "actual_text",
+        "rate", *column_names("planned"), *column_names("actual"),
         *(f"indicator__{name}" for name in Indicator.RATE_INPUTS),
     )
     if indicator_ids is not None:
@@ -352,13 +339,17 @@ class TargetRevision(models.Model):
         YearlyValue, on_delete=models.CASCADE, related_name="revisions", verbose_name=_("yearly value")
     )
     old_state = models.CharField(_("old state"), max_length=10, choices=ValueState.choices)
-    old_number = models.DecimalField(_("old planned"), max_digits=20, decimal_places=6, null=True, blank=True)
+    old_number = models.DecimalField(
+        _("old planned"), max_digits=MAX_DIGITS, decimal_places=MAX_PLACES, null=True, blank=True
+    )
     old_places = models.PositiveSmallIntegerField(default=0)
-    old_text = models.CharField(_("old text"), max_length=200, blank=True)
+    old_text = models.CharField(_("old text"), max_length=MAX_TEXT, blank=True)
     new_state = models.CharField(_("new state"), max_length=10, choices=ValueState.choices)
-    new_number = models.DecimalField(_("new planned"), max_digits=20, decimal_places=6, null=True, blank=True)
+    new_number = models.DecimalField(
+        _("new planned"), max_digits=MAX_DIGITS, decimal_places=MAX_PLACES, null=True, blank=True
+    )
     new_places = models.PositiveSmallIntegerField(default=0)
-    new_text = models.CharField(_("new text"), max_length=200, blank=True)
+    new_text = models.CharField(_("new text"), max_length=MAX_TEXT, blank=True)
     reason = models.TextField(_("reason"))
     revised_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
@@ -376,8 +367,8 @@ class TargetRevision(models.Model):
 
     @property
     def old(self) -> achievement.Value:
-        return stored_value(self.old_state, self.old_number, self.old_places, self.old_text)
+        return value_from_columns(self, "old")
 
     @property
     def new(self) -> achievement.Value:
-        return stored_value(self.new_state, self.new_number, self.new_places, self.new_text)
+        return value_from_columns(self, "new")

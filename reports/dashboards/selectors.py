@@ -14,7 +14,8 @@ from decimal import Decimal
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404
 
-from kpis.models import EntryRound, Indicator, IndicatorKind, ReviewEvent, TargetRevision, YearlyValue, stored_value
+from kpis.models import EntryRound, Indicator, IndicatorKind, ReviewEvent, TargetRevision, YearlyValue
+from kpis.values import column_names, value_from_columns
 from plans import achievement
 from plans.models import BasicPolicy, Category, Department, Measure, Narrative, Step, StepYear, Strategy
 from projects.models import Project, ProjectYear
@@ -47,11 +48,11 @@ class ValueRow:
 
     @property
     def planned(self) -> achievement.Value:
-        return stored_value(self.planned_state, self.planned_number, self.planned_places, self.planned_text)
+        return value_from_columns(self, "planned")
 
     @property
     def actual(self) -> achievement.Value:
-        return stored_value(self.actual_state, self.actual_number, self.actual_places, self.actual_text)
+        return value_from_columns(self, "actual")
 
 
 @dataclass(slots=True)
@@ -81,11 +82,7 @@ class IndicatorRow:
         return IndicatorKind(self.kind).label
 
 
-_VALUE_COLUMNS = (
-    "indicator_id", "fiscal_year", "status",
-    "planned_state", "planned_number", "planned_places", "planned_text",
-    "actual_state", "actual_number", "actual_places", "actual_text", "rate",
-)
+_VALUE_COLUMNS = ("indicator_id", "fiscal_year", "status", *column_names("planned"), *column_names("actual"), "rate")
 
 
 def indicator_rows(strategy: Strategy, fiscal_years, *, where: Q | None = None) -> list[IndicatorRow]:

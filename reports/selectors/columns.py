@@ -7,7 +7,7 @@ from __future__ import annotations
 from operator import attrgetter
 from typing import NamedTuple
 
-from kpis.models import stored_value
+from kpis.values import stored_value
 from plans import achievement
 
 CHUNK = 2000  # rows per fetch of a streamed cursor

@@ -28,6 +28,7 @@ from openpyxl.writer.excel import ExcelWriter
 from openpyxl.xml.functions import tostring
 
 from imports.export_contract import ESCAPE, FORMULA_TRIGGERS  # OWASP CSV injection: may run as a formula
+from kpis.values import value_places
 from plans.achievement import NUMBER, Value
 from reports.workbook.printing import DEFAULT_ROW_HEIGHT, FONT_SIZE, Page, Paginator
 
@@ -60,10 +61,6 @@ def clean(text: str) -> str:
 def number_format(places: int, unit: str = "") -> str:
     fmt = "#,##0" + ("." + "0" * places if places else "")
     return fmt + '"%"' if unit == "%" else fmt
-
-
-def value_places(value: Value) -> int:
-    return max(0, -value.number.as_tuple().exponent) if value.is_number else 0
 
 
 _BORDER = Border(*(Side(style="thin", color="999999"),) * 4)

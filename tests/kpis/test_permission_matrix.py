@@ -28,6 +28,7 @@ from kpis.models import (
     ReviewEvent,
     TargetRevision,
     YearlyValue,
+    refresh_rates,
 )
 from plans.models import Department, Role, User
 from tests.factories import grow
@@ -191,6 +192,7 @@ def _secret(value, number, comment, status):
     YearlyValue.objects.filter(pk=value.pk).update(
         actual_state="number", actual_number=number, actual_places=0, actual_text="", comment=comment, status=status
     )
+    refresh_rates([value.indicator_id])  # a bulk write: the stored rate follows, as after any
 
 
 def _value_from(data, pk):

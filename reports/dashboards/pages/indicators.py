@@ -10,8 +10,8 @@ from django.http import Http404
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from kpis.models import stored_value
 from kpis.permissions import actual_visible, can_read_review_trail
+from kpis.values import value_from_columns
 from plans import achievement, fiscal_years
 from reports.dashboards import aggregates, figures, selectors, summary
 from reports.dashboards.pages.context import Dashboard
@@ -70,7 +70,7 @@ def indicator_page(d: Dashboard, indicator_id: int) -> dict:
         value = values.get(fy)
         visible = value is not None and actual_visible(
             d.user, status=value.status, department_id=indicator.responsible_department_id)
-        rate = value.achievement_rate() if visible else None
+        rate = value.rate if visible else None
         if visible:
             actuals[fy] = value.actual
         table.append(YearRow(
@@ -99,8 +99,8 @@ def indicator_page(d: Dashboard, indicator_id: int) -> dict:
     )
     history = selectors.value_history(indicator) if trail else []
     for h in history:  # historical rows carry the columns, not the model's properties
-        h.planned_display = stored_value(h.planned_state, h.planned_number, h.planned_places, h.planned_text).display()
-        h.actual_display = stored_value(h.actual_state, h.actual_number, h.actual_places, h.actual_text).display()
+        h.planned_display = value_from_columns(h, "planned").display()
+        h.actual_display = value_from_columns(h, "actual").display()
     return {
         "indicator": indicator, "table": table, "target": target, "projection": projection,
         "trail": trail, "history": history, "indicator_history": selectors.indicator_history(indicator) if trail else [],
