@@ -5,10 +5,15 @@ which adds about ten times the strategy's rows at every level. Values cycle thro
 every state (number, －, …, text, empty) so serializers and admin columns see them all.
 """
 
+from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 from itertools import cycle, islice
 
+from django.utils import timezone
+
 from kpis.models import (
+    EntryRound,
     EntryStatus,
     Indicator,
     IndicatorKind,
@@ -24,6 +29,7 @@ from plans.models import (
     Category,
     Department,
     Measure,
+    Municipality,
     Narrative,
     NarrativeKind,
     Step,
@@ -33,6 +39,39 @@ from plans.models import (
     User,
 )
 from projects.models import Phase, Project, ProjectYear
+
+
+@dataclass(frozen=True)
+class SmallRound:
+    department: Department
+    strategy: Strategy
+    indicator: Indicator
+    value: YearlyValue
+    entry_round: EntryRound
+
+
+def small_round(code: str, city: str, *, first_fiscal_year: int = 2024, last_fiscal_year: int = 2026,
+                fiscal_year: int | None = None, status: str = EntryStatus.NOT_ENTERED, opens_at=None,
+                deadline=None) -> SmallRound:
+    """A municipality of its own (`city`, e.g. 故障市) with one department (…課), a strategy,
+    one KPI and its row in an entry round (open from yesterday to tomorrow unless given):
+    for tests that must not depend on the demo (transactional and live-server tests)."""
+    fiscal_year = fiscal_year or first_fiscal_year
+    stem = city.removesuffix("市")
+    municipality = Municipality.objects.create(code=code, name=city)
+    department = Department.objects.create(municipality=municipality, name=f"{stem}課")
+    strategy = Strategy.objects.create(municipality=municipality, code=code, title=f"{stem}テスト計画",
+                                       first_fiscal_year=first_fiscal_year, last_fiscal_year=last_fiscal_year)
+    policy = BasicPolicy.objects.create(strategy=strategy, code="1", title="方針")
+    indicator = Indicator.objects.create(strategy=strategy, basic_policy=policy, kind=IndicatorKind.KPI, code="K1",
+                                         name=f"{stem}の指標", responsible_department=department)
+    value = YearlyValue.objects.create(indicator=indicator, fiscal_year=fiscal_year, status=status)
+    now = timezone.now()
+    entry_round = EntryRound.objects.create(strategy=strategy, fiscal_year=fiscal_year,
+                                            opens_at=opens_at or now - timedelta(days=1),
+                                            deadline=deadline or now + timedelta(days=1))
+    return SmallRound(department, strategy, indicator, value, entry_round)
+
 
 SAMPLE_VALUES = ("10", "12.5", "－", "…", "実施済", "", "2,500.0")
 

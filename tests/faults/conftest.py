@@ -4,15 +4,13 @@ turned off: Redis (cache and broker) pointed at a closed port.
 
 The marker `faults` (pyproject.toml) is set on every test here: `pytest -m faults`."""
 
-from datetime import timedelta
 
 import pytest
-from django.utils import timezone
 
 import dxplan.cache
 from dxplan.celery import app as celery_app
-from kpis.models import EntryRound, Indicator, IndicatorKind, YearlyValue
-from plans.models import BasicPolicy, Department, Municipality, Role, Strategy, User
+from plans.models import Role, User
+from tests.factories import small_round
 from tests.reports.conftest import media  # noqa: F401 - the fixture: stored reports in a folder of the test
 
 CLOSED_PORT_URL = "redis://127.0.0.1:1/3"  # nothing listens on port 1: every connection is refused
@@ -29,17 +27,8 @@ def pytest_collection_modifyitems(items):
 def scene(transactional_db):
     """One strategy with one KPI row in an open round; a staff member of its department,
     a DX-office member and an administrator."""
-    municipality = Municipality.objects.create(code="faults", name="故障市")
-    department = Department.objects.create(municipality=municipality, name="故障課")
-    strategy = Strategy.objects.create(municipality=municipality, code="faults", title="故障テスト計画",
-                                       first_fiscal_year=2024, last_fiscal_year=2026)
-    policy = BasicPolicy.objects.create(strategy=strategy, code="1", title="方針")
-    indicator = Indicator.objects.create(strategy=strategy, basic_policy=policy, kind=IndicatorKind.KPI, code="K1",
-                                         name="故障時の指標", responsible_department=department)
-    value = YearlyValue.objects.create(indicator=indicator, fiscal_year=2024)
-    now = timezone.now()
-    EntryRound.objects.create(strategy=strategy, fiscal_year=2024, opens_at=now - timedelta(days=1),
-                              deadline=now + timedelta(days=1))
+    built = small_round("faults", "故障市")
+    department, strategy, value = built.department, built.strategy, built.value
     users = {
         "staff": User.objects.create_user(username="f-staff", password=PASSWORD, role=Role.STAFF,
                                           department=department),

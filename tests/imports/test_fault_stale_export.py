@@ -10,22 +10,21 @@ made while the import writes is refused as a conflict, never silently overwritte
 import os
 import threading
 import time
-from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
-from django.utils import timezone
 
 from imports.models import ImportRun
 from imports.plan_indicators import IndicatorPlanning
 from imports.services import plan_import_apply
 from kpis import workflow
-from kpis.models import EntryRound, EntryStatus, Indicator, IndicatorKind, YearlyValue
-from plans.models import BasicPolicy, Department, Municipality, Role, Strategy, User
+from kpis.models import EntryStatus
+from plans.models import Role, Strategy, User
 from tests.conftest import PASSWORD, _create_named_users
+from tests.factories import small_round
 from tests.imports.import_helpers import approved, entered, export_edited, reports_export, round_rows, value_state
 from tests.reports.worker import job_runner
 
@@ -92,17 +91,8 @@ def test_a_save_made_while_the_import_writes_is_refused_not_lost(monkeypatch):
         if REQUIRED:
             pytest.fail("DXPLAN_REQUIRE_REAL_PARTS is set: this needs PostgreSQL")
         pytest.skip("needs PostgreSQL: set DATABASE_URL=postgres://…")
-    municipality = Municipality.objects.create(code="race", name="競合市")
-    department = Department.objects.create(municipality=municipality, name="競合課")
-    strategy = Strategy.objects.create(municipality=municipality, code="race", title="競合テスト計画",
-                                       first_fiscal_year=2024, last_fiscal_year=2024)
-    policy = BasicPolicy.objects.create(strategy=strategy, code="1", title="方針")
-    indicator = Indicator.objects.create(strategy=strategy, basic_policy=policy, kind=IndicatorKind.KPI, code="K1",
-                                         name="同時編集の指標", responsible_department=department)
-    value = YearlyValue.objects.create(indicator=indicator, fiscal_year=2024)
-    now = timezone.now()
-    EntryRound.objects.create(strategy=strategy, fiscal_year=2024, opens_at=now - timedelta(days=1),
-                              deadline=now + timedelta(days=1))
+    built = small_round("race", "競合市", last_fiscal_year=2024)
+    department, strategy, value = built.department, built.strategy, built.value
     staff = User.objects.create_user(username="kiyoshi", role=Role.STAFF, department=department)
     admin = User.objects.create_user(username="kanri", role=Role.ADMIN)
     data = export_edited(reports_export(strategy), {("K1", 2024): {"actual": "8"}})  # unchanged since: imported

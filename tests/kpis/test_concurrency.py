@@ -15,16 +15,15 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from datetime import timedelta
 
 import pytest
 from django.conf import settings
 from django.db import connection, transaction
-from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from kpis.models import EntryRound, Indicator, IndicatorKind, YearlyValue
-from plans.models import BasicPolicy, Department, Municipality, Role, Strategy, User
+from kpis.models import YearlyValue
+from plans.models import Role, User
+from tests.factories import small_round
 
 pytestmark = pytest.mark.postgres
 REQUIRED = bool(os.environ.get("DXPLAN_REQUIRE_REAL_PARTS"))
@@ -47,17 +46,8 @@ def scene(postgres, live_server):
     Made here rather than taken from the demo: live-server tests run in a transactional
     database that earlier such tests may have flushed.
     """
-    municipality = Municipality.objects.create(code="concurrency", name="並行市")
-    department = Department.objects.create(municipality=municipality, name="並行課")
-    strategy = Strategy.objects.create(municipality=municipality, code="concurrency", title="並行テスト計画",
-                                       first_fiscal_year=2024, last_fiscal_year=2026)
-    policy = BasicPolicy.objects.create(strategy=strategy, code="1", title="方針")
-    indicator = Indicator.objects.create(strategy=strategy, basic_policy=policy, kind=IndicatorKind.KPI, code="K1",
-                                         name="同時編集の指標", responsible_department=department)
-    value = YearlyValue.objects.create(indicator=indicator, fiscal_year=2024)
-    now = timezone.now()
-    EntryRound.objects.create(strategy=strategy, fiscal_year=2024, opens_at=now - timedelta(days=1),
-                              deadline=now + timedelta(days=1))
+    built = small_round("concurrency", "並行市")
+    department, value = built.department, built.value
     tokens = {}
     for username, role in (("kiyoshi", Role.STAFF), ("maki", Role.MANAGER)):
         user = User.objects.create_user(username=username, role=role, department=department)

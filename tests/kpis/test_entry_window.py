@@ -9,10 +9,11 @@ import pytest
 from django.utils.translation import gettext as _
 
 from kpis import permissions
-from kpis.models import EntryRound, EntryStatus, Indicator, IndicatorKind, YearlyValue
+from kpis.models import EntryRound, EntryStatus, YearlyValue
 from kpis.models.entry import WINDOW_CLOSED, WINDOW_ENDED, WINDOW_OPEN, WINDOW_UPCOMING
 from kpis.views import WINDOW_NONE, window_state
-from plans.models import BasicPolicy, Department, Municipality, Role, Strategy, User
+from plans.models import Role, User
+from tests.factories import small_round
 
 OPENS = datetime(2026, 4, 1, 9, 0, tzinfo=tz.utc)
 DEADLINE = datetime(2026, 5, 31, 17, 0, tzinfo=tz.utc)
@@ -43,15 +44,9 @@ def _refusal(window):
 @pytest.fixture
 def scene(db):
     """One department's row in a round of a small strategy of its own."""
-    municipality = Municipality.objects.create(code="window-city", name="窓口市")
-    department = Department.objects.create(municipality=municipality, name="窓口課")
-    strategy = Strategy.objects.create(municipality=municipality, code="window-plan", title="窓口計画",
-                                       first_fiscal_year=2025, last_fiscal_year=2027)
-    policy = BasicPolicy.objects.create(strategy=strategy, code="1", title="方針")
-    indicator = Indicator.objects.create(strategy=strategy, basic_policy=policy, kind=IndicatorKind.KPI, code="W1",
-                                         name="窓口の指標", responsible_department=department)
-    value = YearlyValue.objects.create(indicator=indicator, fiscal_year=2025, status=EntryStatus.DRAFT)
-    entry_round = EntryRound.objects.create(strategy=strategy, fiscal_year=2025, opens_at=OPENS, deadline=DEADLINE)
+    built = small_round("window", "窓口市", first_fiscal_year=2025, last_fiscal_year=2027, status=EntryStatus.DRAFT,
+                        opens_at=OPENS, deadline=DEADLINE)
+    department, value, entry_round = built.department, built.value, built.entry_round
     clerk = User.objects.create_user(username="window-clerk", role=Role.STAFF, department=department)
     return entry_round, YearlyValue.objects.select_related("indicator__strategy").get(pk=value.pk), clerk
 
