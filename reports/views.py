@@ -162,25 +162,33 @@ def retry(request, pk):
     return redirect("reports:index")
 
 
+def _finished_job(request, pk) -> ReportJob:
+    _require_reports(request.user)
+    job = get_object_or_404(ReportJob.objects.select_related("strategy", "basic_policy", "department"), pk=pk)
+    if job.status != JobStatus.DONE:
+        raise Http404(_("This job has no file to download."))
+    return job
+
+
+def _attachment(stored, content_type: str, name: str) -> FileResponse:
+    response = FileResponse(stored.open("rb"), content_type=content_type)
+    response["Content-Disposition"] = attachment(name)
+    return response
+
+
 @login_required
 @require_GET
 def download(request, pk):
-    _require_reports(request.user)
-    job = get_object_or_404(ReportJob.objects.select_related("strategy", "basic_policy", "department"), pk=pk)
-    if job.status != JobStatus.DONE or not job.file:
+    job = _finished_job(request, pk)
+    if not job.file:
         raise Http404(_("This job has no file to download."))
-    response = FileResponse(job.file.open("rb"), content_type=CONTENT_TYPES[job.file_format])
-    response["Content-Disposition"] = attachment(jobs.file_name(job, display=True))
-    return response
+    return _attachment(job.file, CONTENT_TYPES[job.file_format], jobs.file_name(job, display=True))
 
 
 @login_required
 @require_GET
 def download_pdf(request, pk):
-    _require_reports(request.user)
-    job = get_object_or_404(ReportJob.objects.select_related("strategy", "basic_policy", "department"), pk=pk)
-    if job.status != JobStatus.DONE or not job.pdf_file:
+    job = _finished_job(request, pk)
+    if not job.pdf_file:
         raise Http404(_("This job has no PDF to download."))
-    response = FileResponse(job.pdf_file.open("rb"), content_type=PDF_CONTENT_TYPE)
-    response["Content-Disposition"] = attachment(jobs.file_name(job, display=True, extension="pdf"))
-    return response
+    return _attachment(job.pdf_file, PDF_CONTENT_TYPE, jobs.file_name(job, display=True, extension="pdf"))
