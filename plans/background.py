@@ -25,12 +25,13 @@ logger = logging.getLogger(__name__)
 UNAVAILABLE = gettext_noop("The background service is unavailable. Try again in a while.")
 
 
-def bilingual(message: str) -> str:
-    """A message stored on a job row, so shown alike to every reader: Japanese, then English."""
+def bilingual(message: str, **params) -> str:
+    """A message stored on a job row, so shown alike to every reader: Japanese, then English.
+    `params` fill the message's %(name)s placeholders after translation."""
     texts = []
     for language in ("ja", "en"):
         with translation.override(language):
-            texts.append(_(message))
+            texts.append(_(message) % params if params else _(message))
     return texts[0] if texts[0] == texts[1] else f"{texts[0]} / {texts[1]}"
 
 

@@ -17,11 +17,11 @@ from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from plans import fiscal_years
+from plans.background import bilingual
 from plans.downloads import safe_file_name
 from reports import pdf, selectors
 from reports.heartbeat import beating, lost_after
@@ -36,15 +36,6 @@ STALE_AFTER = datetime.timedelta(minutes=35)
 QUEUED_STALE_AFTER = datetime.timedelta(hours=6)
 SPOOL_BYTES = 8 * 1024 * 1024  # build in memory up to this size, then in a temporary file
 PDF_SHARE = 0.3  # of the progress bar, when a PDF follows: printing takes longer than building
-
-
-def _bilingual(message: str, **params) -> str:
-    """A message stored on the job, so shown alike to every reader: Japanese, then English."""
-    texts = []
-    for language in ("ja", "en"):
-        with translation.override(language):
-            texts.append(_(message) % params)
-    return texts[0] if texts[0] == texts[1] else f"{texts[0]} / {texts[1]}"
 
 
 def report_job_claim(*, job_id: int) -> bool:
@@ -84,11 +75,11 @@ def report_job_run(*, job_id: int, heartbeat: bool = False) -> ReportJob | None:
             out.seek(0)
             stored = default_storage.save(report_upload_to(job, file_name(job)), File(out))
     except SoftTimeLimitExceeded:
-        _fail(job_id, _bilingual(gettext_noop(
+        _fail(job_id, bilingual(gettext_noop(
             "The build took too long and was stopped. Try a smaller scope, or retry later.")))
     except Exception as error:  # every failure must end on the row, readable, never "running"
         logger.exception("report job %s failed", job_id)
-        _fail(job_id, _bilingual(gettext_noop("The report could not be built: %(error)s"), error=error))
+        _fail(job_id, bilingual(gettext_noop("The report could not be built: %(error)s"), error=error))
     else:
         finished = ReportJob.objects.filter(pk=job_id, status=JobStatus.RUNNING).update(
             status=JobStatus.DONE, progress=100, file=stored, pdf_file=stored_pdf, finished_at=timezone.now(),
@@ -111,7 +102,7 @@ def _print_pdf(job: ReportJob, workbook) -> tuple[str, str]:
             pdf.workbook_to_pdf(workbook, out)
         except pdf.PdfUnavailable as error:
             logger.warning("report job %s: no PDF: %s", job.pk, error)
-            return "", _bilingual(gettext_noop("The Excel report is ready, but the PDF could not be made: %(error)s"),
+            return "", bilingual(gettext_noop("The Excel report is ready, but the PDF could not be made: %(error)s"),
                                   error=error)
         out.seek(0)
         _set_progress(job.pk, 99, 100)
@@ -176,17 +167,17 @@ def report_jobs_sweep_stale(*, now: datetime.datetime | None = None) -> int:
     now = now or timezone.now()
     running = ReportJob.objects.filter(status=JobStatus.RUNNING, started_at__lt=now - STALE_AFTER).update(
         status=JobStatus.FAILED, finished_at=now,
-        message=_bilingual(gettext_noop("The build stopped without finishing (no result after %(minutes)s minutes). "
+        message=bilingual(gettext_noop("The build stopped without finishing (no result after %(minutes)s minutes). "
                                         "Retry the job."), minutes=int(STALE_AFTER.total_seconds() // 60)),
     )
     lost = ReportJob.objects.filter(status=JobStatus.RUNNING, heartbeat_at__lt=now - lost_after()).update(
         status=JobStatus.FAILED, finished_at=now,
-        message=_bilingual(gettext_noop("The worker building this job stopped (no sign of life for %(seconds)s "
+        message=bilingual(gettext_noop("The worker building this job stopped (no sign of life for %(seconds)s "
                                         "seconds). Retry the job."), seconds=int(lost_after().total_seconds())),
     )
     queued = ReportJob.objects.filter(status=JobStatus.QUEUED, created_at__lt=now - QUEUED_STALE_AFTER).update(
         status=JobStatus.FAILED, finished_at=now,
-        message=_bilingual(gettext_noop("The job was never started (no worker took it within %(hours)s hours). "
+        message=bilingual(gettext_noop("The job was never started (no worker took it within %(hours)s hours). "
                                         "Retry the job."), hours=int(QUEUED_STALE_AFTER.total_seconds() // 3600)),
     )
     return running + lost + queued
