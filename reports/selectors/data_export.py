@@ -47,7 +47,8 @@ _INDICATOR = (
 )
 _VALUE = (
     "values__fiscal_year", *PLANNED.names, *ACTUAL.names,
-    "values__comment", "values__note", "values__status", "values__version", "values__updated_at", "values__updated_by__username",
+    "values__comment", "values__note", "values__status", "values__version", "values__rate", "values__updated_at",
+    "values__updated_by__username",
 )
 
 
@@ -112,7 +113,6 @@ def _data_fields(row) -> dict:
         "responsible_department": department_path(row.responsible_department__name,
                                                   row.responsible_department__parent__name),
         "indicator_note": row.note,
-        "_direction": row.direction, "_baseline": row.baseline_value, "_tolerance": row.tolerance,
     }
 
 
@@ -127,8 +127,7 @@ def _data_years(fields: dict, seen: dict, years, bands) -> Iterator[dict]:
                        achievement_rate=None, grade=achievement.NOT_EVALUABLE, updated_at="", updated_by="")
         else:
             planned, actual = PLANNED(value), ACTUAL(value)
-            rate = achievement.achievement_rate(actual=actual, planned=planned, direction=fields["_direction"],
-                                                baseline=fields["_baseline"], tolerance=fields["_tolerance"])
+            rate = value.values__rate  # stored by kpis.rates: the export shows the values as stored now
             updated_at = value.values__updated_at
             row.update(
                 planned=_export_value(planned), actual=_export_value(actual), comment=value.values__comment,
