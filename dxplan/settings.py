@@ -7,6 +7,7 @@ README for the list. DXPLAN_PROFILE=production turns on the hardening that
 `manage.py check --deploy` asks for and makes the secrets mandatory.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -54,6 +55,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     "django_htmx",
+    "axes",
     "plans",
     "kpis",
     "projects",
@@ -76,6 +78,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
+    "axes.middleware.AxesMiddleware",  # the lock-out page (plans.signin: see "Sign-in" below)
     "dxplan.unavailable.DatabaseUnavailableMiddleware",  # last: sees the views' database errors first
 ]
 
@@ -113,12 +116,61 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "plans.User"
 
+# Password rules for local accounts (directory accounts have no dxplan password): at least 12
+# characters, not like the user name or names, not a common password, not all digits. Django's
+# validators, with their Japanese messages; they apply wherever a password is set through a form
+# or changepassword / createsuperuser (load_demo sets the documented demo password directly).
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# --- Sign-in (plans/signin/, README "Sign-in") ---------------------------------------------
+# Lock-out first (django-axes), then the city's directory (off while DXPLAN_LDAP_URL is unset),
+# the trusted header (only with its middleware, below), then local passwords.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "plans.signin.backends.DirectoryBackend",
+    "plans.signin.backends.TrustedHeaderBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+_LDAP_URLS = env_list("DXPLAN_LDAP_URL")
+DXPLAN_LDAP = {
+    "urls": tuple(_LDAP_URLS),
+    "bind_dn": env_str("DXPLAN_LDAP_BIND_DN", ""),
+    "bind_password": env_str("DXPLAN_LDAP_BIND_PASSWORD", ""),
+    "user_search_base": env_str("DXPLAN_LDAP_USER_SEARCH_BASE", required=True),
+    "username_attribute": env_str("DXPLAN_LDAP_USERNAME_ATTRIBUTE", "uid"),
+    "user_filter": env_str("DXPLAN_LDAP_USER_FILTER", "(objectClass=person)"),
+    "group_search_base": env_str("DXPLAN_LDAP_GROUP_SEARCH_BASE", ""),
+    "group_filter": env_str("DXPLAN_LDAP_GROUP_FILTER", "(|(member={dn})(uniqueMember={dn}))"),
+    "disabled_group": env_str("DXPLAN_LDAP_DISABLED_GROUP", ""),
+    "start_tls": env_bool("DXPLAN_LDAP_START_TLS", False),
+    "timeout": env_int("DXPLAN_LDAP_TIMEOUT", 5, minimum=1),
+} if _LDAP_URLS else None
+# Sign-in by a header the city's reverse proxy / SAML gateway sets, e.g. X-Remote-User: off
+# unless named. Only behind a proxy that strips it from clients (README "Sign-in").
+DXPLAN_TRUSTED_HEADER = env_str("DXPLAN_TRUSTED_HEADER", "")
+DXPLAN_TRUSTED_HEADER_PROXIES = env_list("DXPLAN_TRUSTED_HEADER_PROXIES")
+if DXPLAN_TRUSTED_HEADER:
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+        "plans.signin.middleware.TrustedHeaderMiddleware",
+    )
+# Lock-out (django-axes): after DXPLAN_LOGIN_FAILURE_LIMIT failures for one user name from one
+# address, that pair is locked for DXPLAN_LOGIN_LOCKOUT_MINUTES (0: until an administrator
+# deletes the lock under /admin/axes/accessattempt/). A success resets the count.
+AXES_ENABLED = env_bool("DXPLAN_LOGIN_LOCKOUT", True)
+AXES_FAILURE_LIMIT = env_int("DXPLAN_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+_LOCKOUT_MINUTES = env_int("DXPLAN_LOGIN_LOCKOUT_MINUTES", 30, minimum=0)
+AXES_COOLOFF_TIME = timedelta(minutes=_LOCKOUT_MINUTES) if _LOCKOUT_MINUTES else None
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "plans.signin.views.locked_out"
+AXES_VERBOSE = False
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

@@ -7,6 +7,7 @@ from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from kpis.views import plan as plan_views
+from plans.signin.forms import SignInForm
 
 handler400 = "dxplan.errors.bad_request"
 handler404 = "dxplan.errors.not_found"
@@ -25,7 +26,7 @@ urlpatterns = [
     path("dashboards/", include("reports.dashboards.urls")),
     path("reports/", include("reports.urls")),
     path("imports/", include("imports.urls")),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", auth_views.LoginView.as_view(authentication_form=SignInForm), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

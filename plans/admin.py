@@ -14,6 +14,7 @@ from plans.models import (
     Category,
     CategoryVocabulary,
     Department,
+    DirectoryGroupMapping,
     Measure,
     Municipality,
     Narrative,
@@ -114,7 +115,11 @@ class DepartmentAdmin(LabelledChoicesMixin, admin.ModelAdmin):
 
 @admin.register(User)
 class UserAdmin(LabelledChoicesMixin, DjangoUserAdmin):
-    fieldsets = DjangoUserAdmin.fieldsets + ((_("Organisation"), {"fields": ("department", "role")}),)
+    fieldsets = DjangoUserAdmin.fieldsets + (
+        (_("Organisation"), {"fields": ("department", "role")}),
+        (_("Directory"), {"fields": ("directory_dn",)}),
+    )
+    readonly_fields = ("directory_dn",)
     add_fieldsets = DjangoUserAdmin.add_fieldsets + ((_("Organisation"), {"fields": ("department", "role")}),)
     list_display = ("username", "email", "department", "role", "is_staff", "is_active")
     list_select_related = ("department__parent",)
@@ -303,3 +308,17 @@ class NarrativeAdmin(admin.ModelAdmin):
     @admin.display(description=_("belongs to"))
     def owner(self, obj):
         return obj.basic_policy or obj.measure or obj.project
+
+
+# --- sign-in with the city's directory -------------------------------------------------------
+
+
+@admin.register(DirectoryGroupMapping)
+class DirectoryGroupMappingAdmin(LabelledChoicesMixin, admin.ModelAdmin):
+    """Which department and role the members of a directory group get (plans.signin)."""
+
+    list_display = ("group", "department", "role", "priority")
+    list_select_related = ("department__parent",)
+    list_filter = ("role",)
+    search_fields = ("group",)
+    autocomplete_fields = ("department",)

@@ -77,6 +77,12 @@ class User(AbstractUser):
         Department, on_delete=models.PROTECT, null=True, blank=True, related_name="users", verbose_name=_("department")
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.VIEWER)
+    directory_dn = models.CharField(
+        _("directory DN"), max_length=500, blank=True, default="",
+        help_text=_("Set for accounts that sign in with the city's directory (created at their first sign-in); "
+                    "their department and role follow the directory groups at every sign-in. "
+                    "Empty for local accounts, which sign in with their dxplan password."),
+    )
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("user")
@@ -384,3 +390,44 @@ class Narrative(models.Model):
 
     def __str__(self):
         return f"{fiscal_years.era_label(self.fiscal_year)} {self.get_kind_display()}"
+
+
+class DirectoryGroupMapping(models.Model):
+    """A directory (LDAP / Active Directory) group → the department and role its members get.
+
+    Maintained by the administrator in the admin, read at every directory sign-in
+    (plans.signin.mapping picks the row): a user in several mapped groups gets the row with
+    the lowest priority number; a user in none is refused.
+    """
+
+    group = models.CharField(
+        _("directory group"), max_length=500, unique=True,
+        help_text=_("The group's full DN (cn=kanko,ou=groups,dc=city,dc=jp) or just its name (cn), "
+                    "compared without regard to case."),
+    )
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("department")
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    priority = models.PositiveIntegerField(
+        _("priority"), default=100,
+        help_text=_("A user in several mapped groups gets the mapping with the lowest number."),
+    )
+
+    class Meta:
+        verbose_name = _("directory group mapping")
+        verbose_name_plural = _("directory group mappings")
+        ordering = ["priority", "group"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(role__in=["staff", "manager"]) | Q(department__isnull=False),
+                name="directory_mapping_staff_and_manager_have_department",
+            ),
+        ]
+
+    def __str__(self):
+        return self.group
+
+    def clean(self):
+        if self.role in (Role.STAFF, Role.MANAGER) and not self.department_id:
+            raise ValidationError({"department": _("Staff and managers need a department.")})

@@ -72,3 +72,10 @@ def sasebo(db):
     from plans.models import Strategy
 
     return Strategy.objects.get(code="sasebo-dx")
+
+
+@pytest.fixture(autouse=True)
+def _login_lockout_off(settings):
+    """django-axes refuses client.login() (it authenticates without a request) and would count
+    the suite's deliberate failures; the lock-out tests turn it back on (tests/plans/test_signin_lockout.py)."""
+    settings.AXES_ENABLED = False
