@@ -25,7 +25,7 @@ class MappingRow:
 def normalize_dn(dn: str) -> str:
     """A DN compared without regard to case or the spaces around ',' and '='."""
     try:
-        parts = parse_dn(dn.strip())
+        parts = parse_dn(dn.strip(), strip=True)
     except Exception:  # ldap3 raises LDAPInvalidDnError; a plain name is not a DN
         return dn.strip().lower()
     return ",".join(f"{attribute.lower()}={value.lower()}" for attribute, value, _separator in parts)
@@ -34,7 +34,7 @@ def normalize_dn(dn: str) -> str:
 def group_name(dn: str) -> str:
     """The value of the group DN's first RDN (cn=観光課,ou=groups,… → 観光課), lower-cased."""
     try:
-        parts = parse_dn(dn.strip())
+        parts = parse_dn(dn.strip(), strip=True)
     except Exception:
         return dn.strip().lower()
     return parts[0][1].lower() if parts else ""
