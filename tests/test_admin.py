@@ -24,7 +24,7 @@ from kpis.models import (
     YearlyValue,
 )
 from kpis.services import yearly_value_revise_plan
-from plans.models import Step, StepStatus, StepYear
+from plans.models import DirectoryGroupMapping, Role, Step, StepStatus, StepYear
 from tests.factories import grow
 
 APPS = ("plans", "projects", "kpis")
@@ -74,6 +74,9 @@ def _add_rows_the_demo_lacks(sasebo, user):
         ImportRun.objects.create(created_by=user, file_name="plan.xlsx", sha256="0" * 64, status="applied")
     if not ReminderLog.objects.exists():
         ReminderLog.objects.create(entry_round=entry_round, kind="summary", sent_on=datetime.date.today())
+    if not DirectoryGroupMapping.objects.exists():
+        DirectoryGroupMapping.objects.create(group="観光課", department=user.department or sasebo.municipality
+                                             .departments.first(), role=Role.STAFF)
 
 
 def _count_queries(client, url) -> int:
