@@ -70,6 +70,7 @@ def test_administrators_see_the_lock_in_the_admin_and_lift_it(client, alice, dav
 
     listing = admin.get("/admin/axes/accessattempt/")
     assert listing.status_code == 200 and "alice" in listing.content.decode()
+    assert "失敗回数" in listing.content.decode()  # the admin in Japanese (our catalogue covers axes)
     lifted = admin.post(f"/admin/axes/accessattempt/{attempt.pk}/delete/", {"post": "yes"})
     assert lifted.status_code == 302
 
