@@ -38,10 +38,12 @@ LDIF = "\n".join([
     _person("ido-hanako", "異動", "花子"),
     _person("nomap-saburo", "未設定", "三郎"),
     _person("alice", "なりすまし", "アリス"),  # the same name as a local account
+    _person("kanri-ichiro", "管理", "一郎"),
     _group(KANKO_GROUP, "観光課", "kanko-taro", "teishi-jiro", "ido-hanako", "alice"),
     _group(DX_GROUP, "dx-office", "nomap-saburo-placeholder"),
     _group(f"cn=other,{GROUPS}", "other", "nomap-saburo"),
     _group(f"cn=disabled,{GROUPS}", "disabled", "teishi-jiro"),
+    _group(f"cn=dxplan-admins,{GROUPS}", "dxplan-admins", "kanri-ichiro"),
 ])
 
 
@@ -74,6 +76,7 @@ def directory(settings, slapd, kanko_division):
         department=Department.objects.get(municipality__code="sasebo", name="DX推進課"),
         role=Role.DX_OFFICE, priority=50,
     )
+    DirectoryGroupMapping.objects.create(group="dxplan-admins", department=None, role=Role.ADMIN, priority=1)
     return slapd
 
 
@@ -92,6 +95,14 @@ def test_a_member_of_the_kanko_group_signs_in_as_staff_of_that_department(client
     assert not user.has_usable_password()  # the directory checks the password, never dxplan
     assert not (user.is_staff or user.is_superuser)
     assert client.get("/").wsgi_request.user == user
+
+
+def test_a_member_of_the_mapped_administrators_group_gets_the_admin(client, directory):
+    assert _log_in(client, "kanri-ichiro").status_code == 302
+
+    user = User.objects.get(username="kanri-ichiro")
+    assert (user.role, user.department, user.is_staff, user.is_superuser) == (Role.ADMIN, None, True, True)
+    assert client.get("/admin/").status_code == 200
 
 
 def test_a_wrong_directory_password_is_refused_like_any_wrong_password(client, directory):
@@ -165,3 +176,14 @@ def test_with_the_directory_down_the_page_says_so_and_local_administrators_sign_
     assert "ユーザー名またはパスワードが正しくありません" not in page
     assert _log_in(client, "dave", PASSWORD).status_code == 302
     assert client.get("/").wsgi_request.user == dave
+
+
+@pytest.mark.parametrize(("required", "outcome"), [(False, pytest.skip.Exception), (True, pytest.fail.Exception)])
+def test_without_slapd_the_tests_skip_with_the_reason_or_fail_when_real_parts_are_required(
+    monkeypatch, required, outcome
+):
+    monkeypatch.setattr(ldap_server, "_slapd_binaries", lambda: None)
+    monkeypatch.setattr(ldap_server, "REQUIRED", required)
+
+    with pytest.raises(outcome, match="slapd and slapadd are not installed"):
+        ldap_server.start(LDIF)
