@@ -46,6 +46,8 @@ class DirectoryBackend(ModelBackend):
         conf = directory_settings()
         if conf is None or not username or not password:
             return None
+        if User.objects.filter(username=username, directory_dn="").exists():
+            return None  # a local account: its password is checked by ModelBackend and never sent to the directory
         try:
             account = directory.authenticate(conf, username, password)
         except directory.DirectoryUnreachable:
@@ -55,7 +57,7 @@ class DirectoryBackend(ModelBackend):
         if account is None:
             return None
         if User.objects.filter(username=account.username, directory_dn="").exists():
-            return None  # a local account of that name: its own password decides (ModelBackend)
+            return None  # the same local account spelled in another case: ModelBackend decides
         if account_disabled(account.attributes, list(account.group_dns), conf.disabled_group):
             _refuse(request, DISABLED)
         mapping = choose_mapping(mapping_rows(), list(account.group_dns))

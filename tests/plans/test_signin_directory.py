@@ -187,3 +187,14 @@ def test_without_slapd_the_tests_skip_with_the_reason_or_fail_when_real_parts_ar
 
     with pytest.raises(outcome, match="slapd and slapadd are not installed"):
         ldap_server.start(LDIF)
+
+
+def test_a_local_accounts_password_is_never_sent_to_the_directory(client, settings, alice, monkeypatch, db):
+    settings.DXPLAN_LDAP = _directory_settings("ldap://127.0.0.1:9")
+
+    def must_not_be_called(*args, **kwargs):
+        raise AssertionError("the directory was asked about a local account")
+
+    monkeypatch.setattr("plans.signin.directory.authenticate", must_not_be_called)
+
+    assert _log_in(client, "alice", PASSWORD).status_code == 302
