@@ -73,6 +73,19 @@ def _unrecognised(sheet, best, problems: Problems, *, blocking: bool):
                              sheet=sheet.title, blocking=False))
 
 
+def _merged_over_headings(sheet, header, cells: str, problems: Problems):
+    found = headers.describe_found(header)
+    problems.add(Problem(
+        "header_not_recognised",
+        f"見出しを認識できません。セル {cells} が結合されているため、結合の先頭以外の列の見出しが消えています。"
+        f"結合を解除し、列ごとに見出しを入れてください。必要な見出し: {header.spec.expected_ja}。見つかった見出し: {found}",
+        f"The header is not recognised. The cells {cells} are merged, so the headings of the columns after the "
+        f"first are lost. Unmerge them and give each column its heading. Expected: {header.spec.expected_en}. "
+        f"Found: {found}",
+        sheet=sheet.title, row=header.last_row,
+    ))
+
+
 def _sources(book: Workbook, problems: Problems):
     """[(sheet, header)], the strategy record and the format name; refuses what cannot be read."""
     record = StrategyRecord()
@@ -102,7 +115,10 @@ def _sources(book: Workbook, problems: Problems):
             continue
         any_data = True
         header, best = headers.recognise(SPECS, sheet.title, head)
-        if header is not None:
+        hidden = headers.merge_hiding_headings(header or best, sheet.merged_ranges)
+        if hidden is not None:
+            _merged_over_headings(sheet, header or best, hidden, problems)
+        elif header is not None:
             sources.append((sheet, header))
         else:
             found.append(f"「{sheet.title}」: {headers.describe_found(best) or '-'}")
