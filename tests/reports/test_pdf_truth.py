@@ -22,7 +22,7 @@ from tests.reports.pdf_tools import page_count, page_text, require_renderer
 
 pytestmark = pytest.mark.django_db
 
-APPROVED, RETURNED = "87,654", "55,555"
+APPROVED, RETURNED = "1,234", "5,678"  # against a target of 1,300: 94.9 %
 REASON = "国の基準変更"
 
 
@@ -46,7 +46,7 @@ def _workbook() -> bytes:
         built = small_round("pdftruth", "印刷市", fiscal_year=2024)
         staff, manager, dx = _users(built.department)
         approved = built.value
-        YearlyValue.objects.filter(pk=approved.pk).update(**value_columns("planned", "100"))
+        YearlyValue.objects.filter(pk=approved.pk).update(**value_columns("planned", "1000"))
         approved.refresh_from_db()
         returned_indicator = Indicator.objects.create(
             strategy=built.strategy, basic_policy=built.indicator.basic_policy, kind=IndicatorKind.KPI, code="K2",
@@ -55,7 +55,7 @@ def _workbook() -> bytes:
 
         approved = _enter_and_approve_by_manager(approved, staff, manager, APPROVED)
         workflow.review_approve(user=dx, yearly_values=[approved])
-        workflow.target_revise(user=dx, yearly_value=YearlyValue.objects.get(pk=approved.pk), planned="120",
+        workflow.target_revise(user=dx, yearly_value=YearlyValue.objects.get(pk=approved.pk), planned="1300",
                                reason=REASON)
         returned = _enter_and_approve_by_manager(returned, staff, manager, RETURNED)
         workflow.review_return(user=dx, yearly_value=returned, comment="根拠資料を添付してください")
@@ -84,16 +84,25 @@ def printed(tmp_path_factory, django_db_setup, django_db_blocker):
     return "\n".join(page_text(path, n) for n in range(1, page_count(path) + 1))
 
 
+def _actual_line(printed: str, indicator: str) -> str:
+    """The 実績 line of an indicator's row on its policy sheet (the line under its 予定 line)."""
+    lines = printed.splitlines()
+    start = next(n for n, line in enumerate(lines) if indicator in line and "予定" in line)
+    return next(line for line in lines[start + 1:start + 4] if "実績" in line)
+
+
 def test_an_approved_figure_is_printed(printed):
-    assert APPROVED in printed
+    assert APPROVED in _actual_line(printed, "印刷の指標")
+    assert "94.9%" in printed  # its rate against the revised target
 
 
 def test_a_figure_the_dx_office_returned_after_the_managers_approval_is_not_printed(printed):
     assert RETURNED not in printed and RETURNED.replace(",", "") not in printed
-    assert "未確定" in printed
+    assert "未確定" in _actual_line(printed, "差戻し指標")
 
 
 def test_a_revised_target_prints_its_footnote(printed):
-    footnotes = [line for line in printed.splitlines() if "※" in line and REASON in line]
-    assert footnotes, printed
-    assert "100" in footnotes[0] and "120" in footnotes[0]
+    footnotes = [line for line in printed.splitlines() if line.startswith("※") and REASON in line]
+    assert len(footnotes) == 1, printed
+    assert "印刷の指標" in footnotes[0] and "1,000 から 1,300" in footnotes[0]
+    assert "1,300※" in printed  # the revised planned value carries the mark
