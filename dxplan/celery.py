@@ -17,4 +17,5 @@ app.conf.beat_schedule = {
     "entry-reminders": {"task": "kpis.tasks.send_entry_reminders", "schedule": 60 * 60},
     # Every minute: a job whose worker died is failed within its heartbeat's lost_after plus this.
     "sweep-stale-report-jobs": {"task": "reports.tasks.sweep_stale_jobs", "schedule": 60},
+    "sweep-stale-import-runs": {"task": "imports.tasks.sweep_stale_runs", "schedule": 60},
 }

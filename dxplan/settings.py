@@ -229,9 +229,12 @@ if CELERY_BROKER_URL is None:
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2}
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5, "interval_max": 0.5}
-# A worker building a report renews the job's heartbeat this often; four missed beats and
-# the sweep (every minute) fails the job as lost (reports.heartbeat).
-DXPLAN_REPORT_HEARTBEAT_SECONDS = env_int("DXPLAN_REPORT_HEARTBEAT_SECONDS", 30, minimum=1)
+# A worker running a report job or an import renews its heartbeat this often; four missed
+# beats and the sweep (every minute) fails the job as lost (plans.heartbeat).
+# DXPLAN_REPORT_HEARTBEAT_SECONDS is the older name (report jobs only), still read.
+DXPLAN_HEARTBEAT_SECONDS = env_int(
+    "DXPLAN_HEARTBEAT_SECONDS", env_int("DXPLAN_REPORT_HEARTBEAT_SECONDS", 30, minimum=1), minimum=1
+)
 
 # Cache: Redis when DXPLAN_CACHE_URL is set (or the Celery broker is Redis), else per-process
 # memory. The dashboards cache their plan-wide counts only in a cache every process shares

@@ -121,9 +121,27 @@ def _label(spec: Spec, group: str, sub: str) -> tuple[str | None, int | None, st
     return spec.plain.get(own), None, None
 
 
-def _columns(spec: Spec, upper: list, lower: list | None) -> list[Column]:
+def _unreadable_alone(spec: Spec, row: list, above: list | None) -> set[int]:
+    """Columns of a one-row reading whose heading, such as 名称, means something only under its
+    group: the row above holds a group heading over it (this row is a sub-heading row, read
+    with its groups by the two-row reading), or the heading recurs in the row (each under a
+    different group, DX重点課題 / 課題 / プロジェクト). Read alone, the DX重点課題's 名称 would be
+    taken for the project name."""
+    texts = [norm(cell) for cell in row]
+    unreadable = set()
+    for index, text in enumerate(texts):
+        if text not in _AMBIGUOUS:
+            continue
+        group = norm(above[index]) if above is not None and index < len(above) else ""
+        if group in spec.grouped or texts.count(text) > 1:
+            unreadable.add(index)
+    return unreadable
+
+
+def _columns(spec: Spec, upper: list, lower: list | None, above: list | None = None) -> list[Column]:
     width = max(len(upper), len(lower or ()))
     columns, seen_planned = [], set()
+    unreadable = _unreadable_alone(spec, upper, above) if lower is None else set()
     for index in range(width):
         top = upper[index] if index < len(upper) else None
         bottom = lower[index] if lower is not None and index < len(lower) else None
@@ -131,7 +149,7 @@ def _columns(spec: Spec, upper: list, lower: list | None) -> list[Column]:
         if sub == group:  # one cell merged over both header rows
             sub = ""
         printed = " / ".join(str(x).strip() for x in (top, bottom) if x is not None and norm(x)) if sub else str(top or "").strip()
-        name, fiscal_year, side = _label(spec, group, sub) if (group or sub) else (None, None, None)
+        name, fiscal_year, side = _label(spec, group, sub) if (group or sub) and index not in unreadable else (None, None, None)
         if fiscal_year is not None and side == PLANNED and spec.phases:
             # Sasebo prints R4 … R9 a second time after the values for the phase marks.
             if fiscal_year in seen_planned:
@@ -165,18 +183,37 @@ def recognise(specs: list[Spec], sheet: str, rows: list[tuple[int, list]]) -> tu
     head = rows[:SEARCH_ROWS]
     for position, (number, upper) in enumerate(head):
         nxt = head[position + 1] if position + 1 < len(head) else None
+        previous = head[position - 1] if position > 0 else None
+        above = previous[1] if previous is not None and previous[0] == number - 1 else None
         candidates = [(number, None)]
         if nxt is not None and nxt[0] == number + 1:
             candidates.append((nxt[0], nxt[1]))
         for spec in specs:
             for last_row, lower in candidates:
-                header = _build(spec, sheet, last_row, _columns(spec, upper, lower))
+                header = _build(spec, sheet, last_row, _columns(spec, upper, lower, above))
                 score = _score(header)
                 if score > best_score:
                     best, best_score = header, score
     if best is not None and best_score[0]:
         return best, best
     return None, best
+
+
+def merge_hiding_headings(header: Header | None, merged: list[tuple[int, int, int, int]]) -> str | None:
+    """The range (e.g. "J3:K3") of a cell merged across columns in the header's last row.
+
+    Headings are one per column in that row (a group heading sits above it), and merging
+    keeps only the first cell's text: the merge copies one heading over its neighbours and
+    their own headings are lost, so a column would be read under another's heading. A merge
+    over columns none of which is read (e.g. a wide 備考) hides nothing and is allowed.
+    """
+    if header is None:
+        return None
+    read = {column.index + 1 for column in header.columns if column.field or column.fiscal_year is not None}
+    for min_col, min_row, max_col, max_row in merged:
+        if min_row <= header.last_row <= max_row and max_col > min_col and read & set(range(min_col, max_col + 1)):
+            return f"{get_column_letter(min_col)}{min_row}:{get_column_letter(max_col)}{max_row}"
+    return None
 
 
 def describe_found(header: Header | None) -> str:

@@ -52,6 +52,10 @@ class ImportRun(models.Model):
     progress_done = models.PositiveIntegerField(default=0)
     progress_total = models.PositiveIntegerField(default=0)
     message = models.TextField(_("message"), blank=True)
+    heartbeat_at = models.DateTimeField(
+        _("last sign of life"), null=True, blank=True,
+        help_text=_("Renewed while a worker checks or imports the file; a run whose worker died stops renewing it."),
+    )
 
     class Meta:
         db_table = "plans_importrun"  # moved from the plans app without copying rows

@@ -8,6 +8,7 @@ ImportRefused and rolls everything back.
 
 from __future__ import annotations
 
+import datetime
 import gc
 import hashlib
 import itertools
@@ -18,6 +19,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from imports import data_export, export_contract, headers, kpi_sheet, sasebo_projects
 from imports.cells import is_blank_row
@@ -27,6 +29,8 @@ from imports.plan import Planner, Preview
 from imports.problems import ImportRefused, Problem, Problems
 from imports.records import StrategyRecord
 from imports.workbook import Workbook, max_bytes
+from plans import heartbeat
+from plans.background import bilingual
 from plans.models import Municipality, Strategy
 
 BATCH_ITEMS = 500
@@ -73,6 +77,19 @@ def _unrecognised(sheet, best, problems: Problems, *, blocking: bool):
                              sheet=sheet.title, blocking=False))
 
 
+def _merged_over_headings(sheet, header, cells: str, problems: Problems):
+    found = headers.describe_found(header)
+    problems.add(Problem(
+        "header_not_recognised",
+        f"見出しを認識できません。セル {cells} が結合されているため、結合の先頭以外の列の見出しが消えています。"
+        f"結合を解除し、列ごとに見出しを入れてください。必要な見出し: {header.spec.expected_ja}。見つかった見出し: {found}",
+        f"The header is not recognised. The cells {cells} are merged, so the headings of the columns after the "
+        f"first are lost. Unmerge them and give each column its heading. Expected: {header.spec.expected_en}. "
+        f"Found: {found}",
+        sheet=sheet.title, row=header.last_row,
+    ))
+
+
 def _sources(book: Workbook, problems: Problems):
     """[(sheet, header)], the strategy record and the format name; refuses what cannot be read."""
     record = StrategyRecord()
@@ -102,7 +119,10 @@ def _sources(book: Workbook, problems: Problems):
             continue
         any_data = True
         header, best = headers.recognise(SPECS, sheet.title, head)
-        if header is not None:
+        hidden = headers.merge_hiding_headings(header or best, sheet.merged_ranges)
+        if hidden is not None:
+            _merged_over_headings(sheet, header or best, hidden, problems)
+        elif header is not None:
             sources.append((sheet, header))
         else:
             found.append(f"「{sheet.title}」: {headers.describe_found(best) or '-'}")
@@ -254,7 +274,7 @@ def plan_import_apply(*, data: bytes, file_name: str, user=None, strategy_code: 
 
 # --- the upload page's job rows ------------------------------------------------------------
 
-STALE_AFTER = 30 * 60  # seconds; a job that has not moved for this long has died
+STALE_AFTER = datetime.timedelta(minutes=30)  # a run that has not moved for this long has died
 
 
 def import_run_create(*, upload, user, strategy_code: str, new_strategy: dict | None = None) -> ImportRun:
@@ -273,7 +293,8 @@ def import_run_create(*, upload, user, strategy_code: str, new_strategy: dict | 
 
 def _claim(run: ImportRun, from_status: str, to_status: str) -> bool:
     """Conditional update: a duplicate task delivery finds the row already claimed and does nothing."""
-    claimed = ImportRun.objects.filter(pk=run.pk, status=from_status).update(status=to_status, updated_at=timezone.now())
+    claimed = ImportRun.objects.filter(pk=run.pk, status=from_status).update(
+        status=to_status, updated_at=timezone.now(), heartbeat_at=None)
     run.refresh_from_db()
     return bool(claimed)
 
@@ -284,6 +305,25 @@ def _progress(run: ImportRun):
     return report
 
 
+@contextmanager
+def _worker_run(run: ImportRun, beat: bool):
+    """The progress callback of a run; with `beat` (a worker's run) its heartbeat renewed
+    beside it (plans.heartbeat). The import works in one transaction, whose own updates of
+    the row would stay unseen until it ends and would hold the row's lock against the beat:
+    a worker's progress is written by the beat instead, from its own connection."""
+    if not beat:
+        yield _progress(run)
+        return
+    latest = {}
+
+    def report(done: int, total: int):
+        latest.update(progress_done=done, progress_total=total)
+
+    running = ImportRun.objects.filter(pk=run.pk, status__in=ImportRun.RUNNING)
+    with heartbeat.beating(running, name=f"import-run-{run.pk}", extra=lambda: dict(latest)):
+        yield report
+
+
 def _options(run: ImportRun) -> dict:
     with run.file.open("rb") as f:
         data = f.read()
@@ -291,11 +331,13 @@ def _options(run: ImportRun) -> dict:
             "new_strategy": run.new_strategy, "mapping": run.mapping, "create_missing": run.create_missing}
 
 
-def import_run_preview(*, run: ImportRun) -> ImportRun:
+def import_run_preview(*, run: ImportRun, heartbeat: bool = False) -> ImportRun:
+    """Check the uploaded file; `heartbeat` (a worker's run) renews the run's sign of life."""
     if not _claim(run, ImportRun.Status.UPLOADED, ImportRun.Status.PREVIEWING):
         return run
     try:
-        preview = plan_import_preview(**_options(run), progress=_progress(run))
+        with _worker_run(run, heartbeat) as progress:
+            preview = plan_import_preview(**_options(run), progress=progress)
     except ImportRefused as refused:
         return _finish(run, ImportRun.Status.REFUSED, problems=refused.problems)
     except SoftTimeLimitExceeded:
@@ -321,17 +363,19 @@ def import_run_confirm(*, run: ImportRun, mapping: dict, create_missing: bool) -
     if run.status != ImportRun.Status.PREVIEWED:
         return False
     run.mapping, run.create_missing, run.status = mapping, create_missing, ImportRun.Status.APPLYING
-    run.progress_done = 0
+    run.progress_done, run.heartbeat_at = 0, None  # the preview's beats say nothing of the import's worker
     run.save()
     return True
 
 
-def import_run_apply(*, run: ImportRun) -> ImportRun:
+def import_run_apply(*, run: ImportRun, heartbeat: bool = False) -> ImportRun:
+    """Import the confirmed file; `heartbeat` (a worker's run) renews the run's sign of life."""
     run.refresh_from_db()
     if run.status != ImportRun.Status.APPLYING:
         return run
     try:
-        return plan_import_apply(**_options(run), user=run.created_by, run=run, progress=_progress(run))
+        with _worker_run(run, heartbeat) as progress:
+            return plan_import_apply(**_options(run), user=run.created_by, run=run, progress=progress)
     except ImportRefused as refused:
         return _finish(run, ImportRun.Status.REFUSED, problems=refused.problems)
     except SoftTimeLimitExceeded:  # raised inside the import's transaction: rolled back
@@ -340,11 +384,28 @@ def import_run_apply(*, run: ImportRun) -> ImportRun:
         return _finish(run, ImportRun.Status.FAILED, message=repr(error)[:2000])
 
 
+@transaction.atomic
+def import_runs_sweep_stale(*, now: datetime.datetime | None = None, runs=None) -> int:
+    """Fail running imports whose worker died, so no page waits forever; returns how many.
+
+    Lost: a worker's run whose heartbeat stopped (plans.heartbeat.lost_after, minutes).
+    Stale: any run that has not moved for STALE_AFTER (runs that never beat, e.g. queued
+    for a worker that never came). `runs` narrows the sweep (the page sweeps its own run)."""
+    now = now or timezone.now()
+    running = (ImportRun.objects if runs is None else runs).filter(status__in=ImportRun.RUNNING)
+    lost = running.filter(heartbeat_at__lt=heartbeat.lost_before(now)).update(
+        status=ImportRun.Status.FAILED, finished_at=now,
+        message=bilingual(gettext_noop("The worker checking or importing this file stopped (no sign of life for "
+                                       "%(seconds)s seconds); nothing was imported. Upload the file again."),
+                          seconds=int(heartbeat.lost_after().total_seconds())))
+    stale = running.filter(updated_at__lt=now - STALE_AFTER).update(
+        status=ImportRun.Status.FAILED, message="処理が止まりました / The job stopped.", finished_at=now)
+    return lost + stale
+
+
 def import_run_sweep(*, run: ImportRun) -> ImportRun:
-    """Mark a job that stopped moving (a worker died) as failed, so the page does not wait forever."""
-    if run.status in ImportRun.RUNNING and (timezone.now() - run.updated_at).total_seconds() > STALE_AFTER:
-        ImportRun.objects.filter(pk=run.pk, status=run.status).update(
-            status=ImportRun.Status.FAILED, message="処理が止まりました / The job stopped.", finished_at=timezone.now())
+    """The page's sweep of its own run, before it shows it."""
+    if run.status in ImportRun.RUNNING and import_runs_sweep_stale(runs=ImportRun.objects.filter(pk=run.pk)):
         run.refresh_from_db()
     return run
 

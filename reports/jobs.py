@@ -23,8 +23,8 @@ from django.utils.translation import gettext_noop
 from plans import fiscal_years
 from plans.background import bilingual
 from plans.downloads import safe_file_name
+from plans.heartbeat import beating, lost_after, lost_before
 from reports import pdf, selectors
-from reports.heartbeat import beating, lost_after
 from reports.models import JobStatus, ReportFormat, ReportJob, ReportKind, report_upload_to
 from reports.workbook import build_data_csv, build_data_xlsx, build_report
 
@@ -59,7 +59,7 @@ def report_job_run(*, job_id: int, heartbeat: bool = False) -> ReportJob | None:
 
     Not one transaction: progress must be visible while the build runs. Each write is a
     single conditional UPDATE on the job row, so a swept or duplicate run changes nothing.
-    `heartbeat` (a worker's run) renews the job's sign of life while it builds (reports.heartbeat).
+    `heartbeat` (a worker's run) renews the job's sign of life while it builds (plans.heartbeat).
     """
     if not report_job_claim(job_id=job_id):
         logger.info("report job %s is not queued; nothing to do", job_id)
@@ -67,7 +67,8 @@ def report_job_run(*, job_id: int, heartbeat: bool = False) -> ReportJob | None:
     job = selectors.report_job_get(job_id)
     stored_pdf, pdf_message = "", ""
     try:
-        with beating(job_id) if heartbeat else contextlib.nullcontext(), \
+        running = ReportJob.objects.filter(pk=job_id, status=JobStatus.RUNNING)
+        with beating(running, name=f"report-job-{job_id}") if heartbeat else contextlib.nullcontext(), \
                 tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as out:
             _build(job, out, share=PDF_SHARE if job.with_pdf else 1.0)
             if job.with_pdf:
@@ -170,7 +171,7 @@ def report_jobs_sweep_stale(*, now: datetime.datetime | None = None) -> int:
         message=bilingual(gettext_noop("The build stopped without finishing (no result after %(minutes)s minutes). "
                                         "Retry the job."), minutes=int(STALE_AFTER.total_seconds() // 60)),
     )
-    lost = ReportJob.objects.filter(status=JobStatus.RUNNING, heartbeat_at__lt=now - lost_after()).update(
+    lost = ReportJob.objects.filter(status=JobStatus.RUNNING, heartbeat_at__lt=lost_before(now)).update(
         status=JobStatus.FAILED, finished_at=now,
         message=bilingual(gettext_noop("The worker building this job stopped (no sign of life for %(seconds)s "
                                         "seconds). Retry the job."), seconds=int(lost_after().total_seconds())),

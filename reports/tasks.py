@@ -12,7 +12,7 @@ HARD_TIME_LIMIT = 30 * 60
 @shared_task(name="reports.tasks.build_report_job", soft_time_limit=SOFT_TIME_LIMIT, time_limit=HARD_TIME_LIMIT,
              ignore_result=True, bind=True)
 def build_report_job(self, job_id: int) -> None:
-    # A worker's run beats (reports.heartbeat), so the sweep sees within minutes that it died.
+    # A worker's run beats (plans.heartbeat), so the sweep sees within minutes that it died.
     jobs.report_job_run(job_id=job_id, heartbeat=not self.request.is_eager)
 
 

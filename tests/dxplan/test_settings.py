@@ -111,3 +111,18 @@ def test_real_parts_are_in_use_when_required():
     assert connection.vendor == "postgresql"
     assert settings.CELERY_BROKER_URL.startswith("redis://")
     assert redis.Redis.from_url(settings.CELERY_BROKER_URL).ping() is True
+
+
+@pytest.mark.parametrize(
+    ("environ", "expected"),
+    [
+        ({}, "30"),
+        ({"DXPLAN_REPORT_HEARTBEAT_SECONDS": "7"}, "7"),  # the older name keeps working
+        ({"DXPLAN_REPORT_HEARTBEAT_SECONDS": "7", "DXPLAN_HEARTBEAT_SECONDS": "9"}, "9"),
+    ],
+)
+def test_heartbeat_seconds_reads_the_new_and_the_older_name(tmp_path, environ, expected):
+    result = _manage("shell", "-c", "from django.conf import settings; print(settings.DXPLAN_HEARTBEAT_SECONDS)",
+                     DXPLAN_VAR_DIR=str(tmp_path), **environ)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == expected

@@ -23,7 +23,8 @@ from django.conf import settings
 from django.db import connection
 from django.urls import reverse
 
-from reports import heartbeat, jobs, services
+from plans import heartbeat
+from reports import jobs, services
 from reports.models import JobStatus, ReportJob
 from tests.faults.conftest import PASSWORD
 from tests.reports.worker import real_parts, start_worker, stop_worker, wait_for_sessions_to_end
@@ -50,7 +51,7 @@ def workers(real, media, tmp_path):
 
     def start(name):
         process = start_worker(media, tmp_path / f"{name}.log",
-                               DXPLAN_REPORT_HEARTBEAT_SECONDS=str(HEARTBEAT_SECONDS))
+                               DXPLAN_HEARTBEAT_SECONDS=str(HEARTBEAT_SECONDS))
         started.append(process)
         return process
 
@@ -86,7 +87,7 @@ def _stored(job) -> bytes:
 
 def test_a_job_whose_worker_is_killed_fails_in_bounded_time_and_a_retry_gives_the_same_file(
         scene, workers, client, settings):
-    settings.DXPLAN_REPORT_HEARTBEAT_SECONDS = HEARTBEAT_SECONDS  # what the sweep in this process expects
+    settings.DXPLAN_HEARTBEAT_SECONDS = HEARTBEAT_SECONDS  # what the sweep in this process expects
     strategy, dx = scene["strategy"], scene["users"]["dx"]
     # The file an undisturbed build makes, built here in-process with the same inputs.
     reference = services.report_job_create(user=dx, strategy=strategy, fiscal_year=2024, enqueue=False)

@@ -1,6 +1,6 @@
 """A job whose worker died is failed within minutes: the heartbeat stops, the sweep notices.
 
-reports.heartbeat renews a running job's heartbeat_at from a thread of the worker; the
+plans.heartbeat renews a running job's heartbeat_at from a thread of the worker; the
 sweep fails a running job whose heartbeat is older than lost_after(). Jobs that never beat
 (in-process, the command line) keep only the long STALE_AFTER. The real worker killed by
 SIGKILL is tests/faults/test_worker_killed.py.
@@ -12,7 +12,8 @@ import time
 import pytest
 from django.utils import timezone
 
-from reports import heartbeat, jobs, services
+from plans import heartbeat
+from reports import jobs, services
 from reports.models import JobStatus, ReportJob
 
 
@@ -23,7 +24,7 @@ def _job(user, strategy, **fields):
 
 
 def test_the_sweep_fails_a_running_job_whose_heartbeat_stopped(carol, sasebo, settings):
-    settings.DXPLAN_REPORT_HEARTBEAT_SECONDS = 30  # lost after two minutes
+    settings.DXPLAN_HEARTBEAT_SECONDS = 30  # lost after two minutes
     now = timezone.now()
     started = now - datetime.timedelta(minutes=10)
     lost = _job(carol, sasebo, status=JobStatus.RUNNING, started_at=started,
@@ -44,13 +45,13 @@ def test_the_sweep_fails_a_running_job_whose_heartbeat_stopped(carol, sasebo, se
 def test_a_running_build_renews_its_heartbeat_from_another_thread(settings):
     from plans.models import Municipality, Strategy
 
-    settings.DXPLAN_REPORT_HEARTBEAT_SECONDS = 1
+    settings.DXPLAN_HEARTBEAT_SECONDS = 1
     municipality = Municipality.objects.create(code="beat", name="鼓動市")
     strategy = Strategy.objects.create(municipality=municipality, code="beat", title="鼓動", first_fiscal_year=2024,
                                        last_fiscal_year=2026)
     job = ReportJob.objects.create(strategy=strategy, fiscal_year=2025, as_of=datetime.date(2025, 11, 1),
                                    status=JobStatus.RUNNING, started_at=timezone.now())
-    with heartbeat.beating(job.pk):
+    with heartbeat.beating(ReportJob.objects.filter(pk=job.pk, status=JobStatus.RUNNING), name="report"):
         job.refresh_from_db()
         first = job.heartbeat_at
         assert first is not None  # beats at once
