@@ -196,11 +196,11 @@ class ReviewPage:
 
 
 def review_page(*, user, strategy: Strategy, fiscal_year: int, entry_round: EntryRound | None,
-                filters: ReviewFilters, number: int = 1, page_size: int = PAGE_SIZE) -> ReviewPage:
+                filters: ReviewFilters, number: int = 1, page_size: int | None = None) -> ReviewPage:
     """One page of the queue. Queries (2 or 3): the page's rows plus one (to know whether a
     next page exists) with their joins; their reviewer comments (prefetch); the count of all
     matching rows, only when the queue is longer than one page."""
-    number = max(1, number)
+    number, page_size = max(1, number), page_size or PAGE_SIZE
     values = review_values(user=user, strategy=strategy, fiscal_year=fiscal_year, filters=filters)
     start = (number - 1) * page_size
     rows = _rows(values, user=user, strategy=strategy, fiscal_year=fiscal_year, entry_round=entry_round,
