@@ -37,6 +37,7 @@ from kpis.models import (
     YearlyValue,
 )
 from kpis.values import value_columns
+from plans.write_scope import writing_strategies, writing_strategy
 
 COMMENT_MAX_LENGTH = 4000
 
@@ -113,7 +114,6 @@ def _transition(moves, *, user, action, comment="", reason=None, submitted=False
         value.status, value.version, value.updated_by, value.updated_at = to_status, value.version + 1, user, now
         if submitted:
             value.submitted_by = user
-    ReviewEvent.objects.bulk_create(events)
     if len(ids_by_status) == 1:
         status = V(next(iter(ids_by_status)))
     else:
@@ -121,7 +121,10 @@ def _transition(moves, *, user, action, comment="", reason=None, submitted=False
     columns = {"status": status, "version": F("version") + 1, "updated_by": user, "updated_at": now}
     if submitted:
         columns["submitted_by"] = user
-    YearlyValue.objects.filter(pk__in=[value.pk for value, _stage, _to in moves]).update(**columns)
+    # The plan's dashboard counts only are renewed (plans.write_scope).
+    with writing_strategies(value.indicator.strategy_id for value, _stage, _to in moves):
+        ReviewEvent.objects.bulk_create(events)
+        YearlyValue.objects.filter(pk__in=[value.pk for value, _stage, _to in moves]).update(**columns)
     history_rows_create(values=[value for value, _stage, _to in moves], user=user, reason=reason, date=now)
 
 
@@ -160,8 +163,10 @@ def entry_save(*, user, yearly_value: YearlyValue, actual: str, comment: str, ex
     value.entered_by = user
     value.skip_history_when_saving = True  # written below, from the row in memory
     try:
-        # save() adds the stored rate, recomputed from the new actual.
-        value.save(update_fields=[*new_columns, "status", "version", "updated_by", "entered_by", "updated_at"])
+        # save() adds the stored rate, recomputed from the new actual; the plan's dashboard
+        # counts only are renewed (plans.write_scope).
+        with writing_strategy(value.indicator.strategy_id):
+            value.save(update_fields=[*new_columns, "status", "version", "updated_by", "entered_by", "updated_at"])
     finally:
         del value.skip_history_when_saving
     history_rows_create(values=[value], user=user, date=value.updated_at)
