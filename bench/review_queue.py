@@ -82,7 +82,7 @@ def main(argv=None):
             response, times = timed(lambda: client.get(url), args.repeat)
             assert response.status_code == 200, (url, response.status_code)
             html = response.content.decode()
-            listed = len(re.findall(r'<tr id="(?:review|row)-\d+"', html)) or html.count('name="actual"')
+            listed = len(re.findall(r'<(?:tr|tbody) id="(?:review|row)-\d+"', html))
             _, bare_times = timed(lambda: list(bare.values_list("pk", "status", "actual_number", "comment")),
                                   args.repeat)
             print(f"| {label} | {scale}× | {listed:,} | {len(response.content) / 1024:,.0f} | "
