@@ -21,7 +21,7 @@ from kpis.permissions import can_view_value
 from kpis.rates import RATE_PLACES
 from plans import achievement
 from plans.api import DepartmentFilter, id_filter, strategy_filter
-from plans.api_query import FiscalYearFilter, IdFilter
+from plans.api_query import FiscalYearFilter, IdFilter, KeysetPagination
 
 
 class TrimmedDecimalField(serializers.DecimalField):
@@ -219,6 +219,8 @@ class YearlyValueViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = FlatYearlyValueSerializer
     filterset_class = YearlyValueFilterSet
+    pagination_class = KeysetPagination
+    keyset = selectors.YEARLY_VALUE_ORDER  # the list's order, unique: ?cursor= pages follow it
 
     def get_queryset(self):
         return selectors.yearly_value_list()

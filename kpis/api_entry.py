@@ -164,6 +164,11 @@ class YearlyValueEntryViewSet(YearlyValueViewSet):
     def _row(self, pk):
         return Response(self.get_serializer(self.get_queryset().get(pk=pk)).data)
 
+    def _written(self, value):
+        """The row as the service wrote and returned it (locked, its indicator and strategy
+        joined): no third read of a row just saved."""
+        return Response(self.get_serializer(value).data)
+
     def _rows(self, values):
         rows = self.get_queryset().filter(pk__in=[value.pk for value in values])
         return Response({"results": self.get_serializer(rows, many=True).data})
@@ -185,26 +190,26 @@ class YearlyValueEntryViewSet(YearlyValueViewSet):
         data = _valid(SaveSerializer, request)
         value = _call(workflow.entry_save, user=request.user, yearly_value=self.get_object(), actual=data["actual"],
                       comment=data["comment"], expected_version=data["version"])
-        return self._row(value.pk)
+        return self._written(value)
 
     @_row_action(None, "Submit the row for review")
     def submit(self, request, pk=None):
         (value,) = _call(workflow.entry_submit, user=request.user, yearly_values=[self.get_object()])
-        return self._row(value.pk)
+        return self._written(value)
 
     @_row_action(CommentSerializer, "Approve the row in your review stage")
     def approve(self, request, pk=None):
         data = _valid(CommentSerializer, request)
         (value,) = _call(workflow.review_approve, user=request.user, yearly_values=[self.get_object()],
                          comment=data["comment"])
-        return self._row(value.pk)
+        return self._written(value)
 
     @_row_action(ReturnSerializer, "Return the row to its department, saying what to correct", url_path="return")
     def return_to_department(self, request, pk=None):
         data = _valid(ReturnSerializer, request)
         value = _call(workflow.review_return, user=request.user, yearly_value=self.get_object(),
                       comment=data["comment"])
-        return self._row(value.pk)
+        return self._written(value)
 
     @_row_action(RequiredReasonSerializer, "Reopen an approved row (administrators)")
     def reopen(self, request, pk=None):

@@ -22,11 +22,15 @@ def indicator_list() -> QuerySet[Indicator]:
     )
 
 
+# The API's order of yearly values; (indicator, fiscal year) is unique, so it is a total order
+# its keyset pages can follow (plans.api_query.KeysetPagination).
+YEARLY_VALUE_ORDER = ("indicator__strategy__order", "indicator__strategy__code", "indicator__order", "indicator_id",
+                      "fiscal_year")
+
+
 def yearly_value_list() -> QuerySet[YearlyValue]:
     """Values with their indicator and its strategy joined (1 query)."""
-    return YearlyValue.objects.select_related("indicator__strategy").order_by(
-        "indicator__strategy__order", "indicator__strategy__code", "indicator__order", "indicator_id", "fiscal_year"
-    )
+    return YearlyValue.objects.select_related("indicator__strategy").order_by(*YEARLY_VALUE_ORDER)
 
 
 def under_basic_policy(basic_policy_id: int, prefix: str = "") -> Q:

@@ -328,60 +328,12 @@ def worse_than_previous(value: YearlyValue, previous: achievement.Value) -> bool
 
 def review_rows(*, user, strategy: Strategy, fiscal_year: int, entry_round: EntryRound | None,
                 filters: ReviewFilters) -> list[ReviewRow]:
-    """Rows a reviewer sees for the fiscal year, filtered.
+    """Every row of the review queue for these filters: kpis.selectors_review.review_rows (the
+    queue's filters are SQL there; the page shows one page at a time, review_page)."""
+    from kpis import selectors_review  # it builds on this module's rows and rules
 
-    Managers see their own department only; the DX office and administrators all
-    departments. Rows come by department, then in plan order as on the entry grid.
-    Queries (2): the rows with indicator, department, plan path and last year's
-    actual (subqueries on the same row); the reviewer comments (prefetch). Grade,
-    "behind" and "worse than last year" are computed in Python from those.
-    """
-    previous = YearlyValue.objects.filter(indicator=OuterRef("indicator"), fiscal_year=fiscal_year - 1)
-    values = (
-        YearlyValue.objects.filter(indicator__strategy=strategy, fiscal_year=fiscal_year)
-        .select_related("indicator", "indicator__responsible_department", "indicator__responsible_department__parent",
-                        "updated_by", *_TREE)
-        .annotate(**{previous_name: Subquery(previous.values(name)[:1])
-                     for previous_name, name in zip(column_names("previous"), column_names("actual"))})
-        .prefetch_related(Prefetch("review_events", queryset=_reviewer_comments(), to_attr="reviewer_comments"))
-    )
-    if permissions.reviews_first(user):
-        values = values.filter(indicator__responsible_department_id=user.department_id)
-    elif filters.department_id:
-        values = values.filter(indicator__responsible_department_id=filters.department_id)
-    if filters.status == WAITING:
-        values = values.filter(status__in=[EntryStatus.SUBMITTED, EntryStatus.FIRST_APPROVED])
-    elif filters.status:
-        values = values.filter(status=filters.status)
-
-    bands = strategy.bands()
-    top = bands[0].grade
-    rows = []
-    for value in sorted(values, key=_department_then_tree):
-        value.indicator.strategy = strategy
-        before = value_from_columns(value, "previous")  # EMPTY without last year's row
-        rate = value.rate
-        grade = achievement.grade(rate, bands)
-        row = ReviewRow(
-            value=value, previous=before, rate=rate, grade=grade,
-            behind=grade not in (top, achievement.NOT_EVALUABLE),
-            worse=worse_than_previous(value, before),
-            stage=permissions.review_stage_for(user, value),
-            refusal=permissions.review_refusal(user, value, entry_round=entry_round),
-            approval_refusal=permissions.approval_refusal(user, value, entry_round=entry_round),
-            reviewer_comment=next(iter(value.reviewer_comments), None) if permissions.can_read_review_trail(
-                user, department_id=value.indicator.responsible_department_id) else None,
-        )
-        if filters.status == WAITING and row.stage is None:
-            continue
-        if filters.grade and row.grade != filters.grade:
-            continue
-        if filters.behind and not row.behind:
-            continue
-        if filters.worse and not row.worse:
-            continue
-        rows.append(row)
-    return rows
+    return selectors_review.review_rows(user=user, strategy=strategy, fiscal_year=fiscal_year,
+                                        entry_round=entry_round, filters=filters)
 
 
 # --- the submission tracker ----------------------------------------------------------------

@@ -5,16 +5,26 @@ permission rules in kpis.permissions before writing, so the web pages and the
 API behave the same. A save carries the version the user started from: if
 someone else saved in between, the save is refused with their value
 (EntryConflict) instead of overwriting it. Batch actions are all-or-nothing.
+
+Writes stay close to the database (issue 16): one locked read per call, returning the
+rows; a save writes only the columns it changes (update_fields); the status changes of
+submit, approve, return and reopen are one UPDATE per batch, their review events one
+bulk INSERT, and the history rows are built from the rows in memory (kpis.history_rows)
+rather than by simple-history's per-row signal.
 """
+
+from collections import defaultdict
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Case, Exists, F, OuterRef, Q, When
+from django.db.models import Value as V
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kpis import permissions, services
 from kpis.entry_input import EntryInputError, parse_actual, parse_planned
+from kpis.history_rows import history_rows_create
 from kpis.models import (
     EntryRound,
     EntryRoundEvent,
@@ -27,6 +37,7 @@ from kpis.models import (
     YearlyValue,
 )
 from kpis.values import value_columns
+from plans.write_scope import writing_strategies, writing_strategy
 
 COMMENT_MAX_LENGTH = 4000
 
@@ -87,12 +98,34 @@ def _refuse_rows(problems: list[tuple[YearlyValue, str]], *, denied: bool):
     raise error
 
 
-def _record(value, *, user, stage, action, to_status, comment=""):
-    ReviewEvent.objects.create(
-        yearly_value=value, stage=stage, action=action, from_status=value.status, to_status=to_status,
-        comment=comment, user=user,
-    )
-    value.status = to_status
+def _transition(moves, *, user, action, comment="", reason=None, submitted=False) -> None:
+    """Move locked rows on in the round: `moves` is a list of (value, stage, to_status).
+    Each row gets a review event (one bulk INSERT), a new status and version, `updated_by`
+    (and `submitted_by` when `submitted`) in one UPDATE, and a history row under `user` with
+    `reason` as the change reason. The values in memory are updated to match."""
+    if not moves:
+        return
+    now = timezone.now()
+    events, ids_by_status = [], defaultdict(list)
+    for value, stage, to_status in moves:
+        events.append(ReviewEvent(yearly_value=value, stage=stage, action=action, from_status=value.status,
+                                  to_status=to_status, comment=comment, user=user))
+        ids_by_status[to_status].append(value.pk)
+        value.status, value.version, value.updated_by, value.updated_at = to_status, value.version + 1, user, now
+        if submitted:
+            value.submitted_by = user
+    if len(ids_by_status) == 1:
+        status = V(next(iter(ids_by_status)))
+    else:
+        status = Case(*(When(pk__in=ids, then=V(to)) for to, ids in ids_by_status.items()))
+    columns = {"status": status, "version": F("version") + 1, "updated_by": user, "updated_at": now}
+    if submitted:
+        columns["submitted_by"] = user
+    # The plan's dashboard counts only are renewed (plans.write_scope).
+    with writing_strategies(value.indicator.strategy_id for value, _stage, _to in moves):
+        ReviewEvent.objects.bulk_create(events)
+        YearlyValue.objects.filter(pk__in=[value.pk for value, _stage, _to in moves]).update(**columns)
+    history_rows_create(values=[value for value, _stage, _to in moves], user=user, reason=reason, date=now)
 
 
 def _clean_comment(comment: str | None) -> str:
@@ -128,8 +161,15 @@ def entry_save(*, user, yearly_value: YearlyValue, actual: str, comment: str, ex
     value.version += 1
     value.updated_by = user
     value.entered_by = user
-    value._history_user = user
-    value.save()
+    value.skip_history_when_saving = True  # written below, from the row in memory
+    try:
+        # save() adds the stored rate, recomputed from the new actual; the plan's dashboard
+        # counts only are renewed (plans.write_scope).
+        with writing_strategy(value.indicator.strategy_id):
+            value.save(update_fields=[*new_columns, "status", "version", "updated_by", "entered_by", "updated_at"])
+    finally:
+        del value.skip_history_when_saving
+    history_rows_create(values=[value], user=user, date=value.updated_at)
     return value
 
 
@@ -150,21 +190,9 @@ def entry_submit(*, user, yearly_values) -> list[YearlyValue]:
     empty = [(v, _("enter a value, 「－」 or 「…」 before submitting.")) for v in values if v.actual.state == "empty"]
     if empty:
         _refuse_rows(empty, denied=False)
-    for value in values:
-        _record(value, user=user, stage=ReviewStage.DEPARTMENT, action=ReviewAction.SUBMITTED,
-                to_status=_status_after_submit(value.indicator.strategy))
-        value.submitted_by = user
-        _bump(value, user)
+    moves = [(value, ReviewStage.DEPARTMENT, _status_after_submit(value.indicator.strategy)) for value in values]
+    _transition(moves, user=user, action=ReviewAction.SUBMITTED, submitted=True)
     return values
-
-
-def _bump(value: YearlyValue, user, reason: str = ""):
-    value.version += 1
-    value.updated_by = user
-    value._history_user = user
-    if reason:
-        value._change_reason = reason
-    value.save()
 
 
 @transaction.atomic
@@ -177,14 +205,15 @@ def review_approve(*, user, yearly_values, comment: str = "") -> list[YearlyValu
     denied = [(v, r) for v in values if (r := permissions.approval_refusal(user, v, entry_round=_round_of(rounds, v)))]
     if denied:
         _refuse_rows(denied, denied=True)
+    moves = []
     for value in values:
         stage = permissions.review_stage_for(user, value)
         strategy = value.indicator.strategy
         to_status = (
             EntryStatus.FIRST_APPROVED if stage == ReviewStage.MANAGER and strategy.dx_review else EntryStatus.APPROVED
         )
-        _record(value, user=user, stage=stage, action=ReviewAction.APPROVED, to_status=to_status, comment=comment)
-        _bump(value, user)
+        moves.append((value, stage, to_status))
+    _transition(moves, user=user, action=ReviewAction.APPROVED, comment=comment)
     return values
 
 
@@ -199,9 +228,8 @@ def review_return(*, user, yearly_value: YearlyValue, comment: str) -> YearlyVal
     if refusal:
         raise PermissionDenied(refusal)
     stage = permissions.review_stage_for(user, value)
-    _record(value, user=user, stage=stage, action=ReviewAction.RETURNED, to_status=EntryStatus.RETURNED,
-            comment=comment)
-    _bump(value, user, reason=comment)
+    _transition([(value, stage, EntryStatus.RETURNED)], user=user, action=ReviewAction.RETURNED, comment=comment,
+                reason=comment)
     return value
 
 
@@ -220,9 +248,8 @@ def value_reopen(*, user, yearly_value: YearlyValue, reason: str) -> YearlyValue
     if value.status != EntryStatus.APPROVED:
         raise ValidationError(_("Only approved rows can be reopened; this row is %(status)s.")
                               % {"status": value.get_status_display()})
-    _record(value, user=user, stage=ReviewStage.ADMIN, action=ReviewAction.REOPENED, to_status=EntryStatus.RETURNED,
-            comment=reason)
-    _bump(value, user, reason=reason)
+    _transition([(value, ReviewStage.ADMIN, EntryStatus.RETURNED)], user=user, action=ReviewAction.REOPENED,
+                comment=reason, reason=reason)
     return value
 
 

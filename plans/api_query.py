@@ -2,12 +2,21 @@
 fiscal years. A value that is not a whole number in range answers 400 naming the parameter,
 never a silent default, and never reaches the database (an id beyond bigint is a 500 there)."""
 
+import base64
+import binascii
+import json
+from functools import reduce
+from operator import attrgetter, or_
+
 import django_filters
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions
 from rest_framework.pagination import LimitOffsetPagination
+from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from plans.fiscal_years import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR
 
@@ -47,6 +56,87 @@ class CappedLimitOffsetPagination(LimitOffsetPagination):
             low, high = bounds[parameter["name"]]
             parameter["schema"].update(minimum=low, maximum=high)
         return parameters
+
+
+class KeysetPagination(CappedLimitOffsetPagination):
+    """Pages that follow on without counting (issue 16): the first page (and any page asked
+    with ?offset=, as old scripts do) is a limit/offset page with `count`; its `next` link, and
+    every one after it, carries ?cursor= (the sort keys of the page's last row), read with
+    WHERE (keys) > (cursor) on the list's own order, so a page costs the same at row 100 and
+    row 100,000 and no COUNT(*) is run: `count` is null on those pages and `previous` too
+    (a cursor goes forward). The view names its order in `keyset`: the ORM paths, unique
+    together, that its queryset is ordered by (ascending)."""
+
+    cursor_query_param = "cursor"
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.keys = tuple(view.keyset)
+        text = request.query_params.get(self.cursor_query_param)
+        self.cursor_page = text is not None
+        if not self.cursor_page:
+            self.page = super().paginate_queryset(queryset, request, view)
+            self.has_next = self.offset + self.limit < self.count
+            return self.page
+        self.request, self.limit, self.offset, self.count = request, self.get_limit(request), 0, None
+        after = self._decode(text)
+        rows = list(queryset.filter(_after(self.keys, after))[: self.limit + 1])
+        self.has_next = len(rows) > self.limit
+        self.page = rows[: self.limit]
+        return self.page
+
+    def _decode(self, text: str) -> list:
+        try:
+            keys = json.loads(base64.urlsafe_b64decode(text.encode("ascii") + b"=" * (-len(text) % 4)))
+        except (ValueError, UnicodeError, binascii.Error):
+            keys = None
+        if not isinstance(keys, list) or len(keys) != len(self.keys) or not all(
+                isinstance(k, (int, str)) and not isinstance(k, bool) for k in keys):
+            raise exceptions.ValidationError({self.cursor_query_param: [
+                _("cursor must be the value of a `next` link this API gave; got %(value)s.") % {"value": text[:40]}
+            ]})
+        return keys
+
+    def _encode(self, row) -> str:
+        keys = [attrgetter(path.replace("__", "."))(row) for path in self.keys]
+        return base64.urlsafe_b64encode(json.dumps(keys, ensure_ascii=False).encode()).decode().rstrip("=")
+
+    def get_next_link(self):
+        if not self.has_next or not self.page:
+            return None
+        url = self.request.build_absolute_uri()
+        if not self.cursor_page and self.offset_query_param in self.request.query_params:
+            return super().get_next_link()  # an old script's offset pages go on by offset
+        url = remove_query_param(url, self.offset_query_param)
+        return replace_query_param(url, self.cursor_query_param, self._encode(self.page[-1]))
+
+    def get_previous_link(self):
+        return None if self.cursor_page else super().get_previous_link()
+
+    def get_paginated_response(self, data):
+        return Response({"count": self.count, "next": self.get_next_link(), "previous": self.get_previous_link(),
+                         "results": data})
+
+    def get_paginated_response_schema(self, schema):
+        response = super().get_paginated_response_schema(schema)
+        response["properties"]["count"].update(
+            nullable=True, description="All matching rows, on a first or ?offset= page; null on ?cursor= pages.")
+        response["properties"]["next"]["description"] = "The next page (?cursor=), null on the last."
+        return response
+
+    def get_schema_operation_parameters(self, view):
+        return [*super().get_schema_operation_parameters(view), {
+            "name": self.cursor_query_param, "required": False, "in": "query",
+            "description": "Where the next page starts: take it from `next`; pages with it are not counted.",
+            "schema": {"type": "string"},
+        }]
+
+
+def _after(paths, values) -> Q:
+    """(paths) > (values) in the ascending order of the paths, as a filter."""
+    return reduce(or_, (
+        Q(**{f"{path}__gt": value}, **dict(zip(paths[:i], values[:i])))
+        for i, (path, value) in enumerate(zip(paths, values))
+    ))
 
 
 @extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})

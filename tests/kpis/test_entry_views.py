@@ -528,3 +528,30 @@ def test_navigation_without_any_round_goes_to_the_index(client, carol):
     EntryRound.objects.all().delete()
     client.force_login(carol)
     assert client.get("/entry/current/entry/").url == "/entry/"
+
+
+def test_paged_review_queue_query_count_is_the_same_for_10_and_100_indicators(
+        client, carol, sasebo, django_assert_num_queries, monkeypatch):
+    """The queue is bounded (issue 16): a page of 5 rows costs the same at 10 and 100 rows
+    waiting, the count and "approve all matching" included."""
+    from kpis import selectors_review
+
+    monkeypatch.setattr(selectors_review, "PAGE_SIZE", 5)
+    department = Department.objects.create(municipality=sasebo.municipality, name="テスト課", order=99)
+    client.force_login(carol)
+    url = f"{GRID}review/?department={department.pk}&page=2"
+
+    def page():
+        # session, user, strategy, entry round, departments with rows (filter choices),
+        # the page's rows plus one (with indicator, department, plan path, last year's actual),
+        # their reviewer comments (prefetch), the count of matching rows, the ids of the rows
+        # carol may approve ("approve all matching"), carol's department and its parent (header)
+        with django_assert_num_queries(11):
+            return _html(client.get(url))
+
+    add_department_rows(sasebo, department, 10, status=EntryStatus.FIRST_APPROVED)
+    html = page()
+    assert html.count('<tr id="review-') == 5 and 'name="expected" value="10"' in html
+    add_department_rows(sasebo, department, 90, status=EntryStatus.FIRST_APPROVED)
+    html = page()
+    assert html.count('<tr id="review-') == 5 and 'name="expected" value="100"' in html

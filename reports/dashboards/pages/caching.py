@@ -18,7 +18,7 @@ class Cached:
     @cached_property
     def year_counts(self) -> dict[int, int]:
         return dashboard_cache.remember("year_counts", (self.strategy.pk,),
-                                        lambda: selectors.actual_counts(self.strategy))
+                                        lambda: selectors.actual_counts(self.strategy), strategy_id=self.strategy.pk)
 
     def counted(self, name: str, compute, *, fiscal_year=None, per_user: bool = False, extra: tuple = ()):
         """compute() through reports.dashboards.cache, keyed by everything an aggregate of
@@ -29,7 +29,7 @@ class Cached:
                  f.kind, f.leading, f.policy, f.department, f.category, extra)
         if per_user:
             parts += (permissions.visibility_scope(self.user),)
-        return dashboard_cache.remember(name, parts, compute)
+        return dashboard_cache.remember(name, parts, compute, strategy_id=self.strategy.pk)
 
     def grade_groups(self, indicators, key: str, *, fiscal_year=None, extra: tuple = ()) -> aggregates.Groups:
         rows = self.counted(f"groups:{key}", lambda: aggregates.grade_group_rows(indicators, self.bands, key=key),
@@ -44,4 +44,5 @@ class Cached:
         """Projects that start in the fiscal year and those that ended the year before."""
         fy = self.fiscal_year
         return dashboard_cache.remember("project_changes", (self.strategy.pk, fy),
-                                        lambda: selectors.project_changes(self.strategy, fy))
+                                        lambda: selectors.project_changes(self.strategy, fy),
+                                        strategy_id=self.strategy.pk)

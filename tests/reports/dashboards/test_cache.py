@@ -140,3 +140,34 @@ def test_users_who_see_different_actuals_do_not_share_figures(demo, cached, clie
         hidden.setdefault(username, set()).add(int(total[1]))
     assert hidden["carol"] == {0} and hidden["alice"] == {0}  # the DX office; the owning department
     assert hidden["frank"] == hidden["erin"] and min(hidden["frank"]) > 0
+
+
+def test_a_save_in_one_plan_keeps_the_other_plans_counts(demo, cached):
+    from kpis import workflow
+    from plans.models import Strategy
+
+    sasebo = Strategy.objects.get(code="sasebo-dx")
+    other = Strategy.objects.exclude(pk=sasebo.pk).first()
+    computed = []
+
+    def counts():
+        for strategy in (sasebo, other):
+            dashboard_cache.remember("probe", (strategy.pk,), lambda s=strategy: computed.append(s.code),
+                                     strategy_id=strategy.pk)
+
+    counts()
+    counts()
+    assert computed == [sasebo.code, other.code]  # the second time from the cache
+
+    # A save through the entry round in Sasebo (it commits): Sasebo's counts only are renewed.
+    row = YearlyValue.objects.filter(indicator__strategy=sasebo, fiscal_year=2024, status=EntryStatus.NOT_ENTERED,
+                                     indicator__responsible_department__name="観光商工部").order_by("pk").first()
+    workflow.entry_save(user=User.objects.get(username="alice"), yearly_value=row, actual="5", comment="",
+                        expected_version=row.version)
+    counts()
+    assert computed == [sasebo.code, other.code, sasebo.code]
+
+    # A write outside the round's services (no plan named) renews every plan's counts.
+    YearlyValue.objects.filter(pk=row.pk).update(rate=None)
+    counts()
+    assert computed == [sasebo.code, other.code, sasebo.code, sasebo.code, other.code]
