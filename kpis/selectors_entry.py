@@ -22,6 +22,7 @@ from kpis.models import (
     TargetRevision,
     YearlyValue,
 )
+from kpis.selectors_texts import text_counts
 from kpis.values import column_names, value_from_columns
 from plans import achievement, fiscal_years
 from plans.models import Department, Strategy
@@ -406,7 +407,8 @@ class TrackerLine:
 
 
 def tracker_lines(*, strategy: Strategy, fiscal_year: int, department_id: int | None = None) -> list[TrackerLine]:
-    """Per department, how many rows are in each status (1 query)."""
+    """Per department, how many rows (values, and the texts and statuses of the round) are in
+    each status (2 queries; a third names departments that own texts only)."""
     rows = YearlyValue.objects.filter(indicator__strategy=strategy, fiscal_year=fiscal_year)
     if department_id:
         rows = rows.filter(indicator__responsible_department_id=department_id)
@@ -428,6 +430,22 @@ def tracker_lines(*, strategy: Strategy, fiscal_year: int, department_id: int | 
             counts={status: line[status] for status in TRACKED},
             total=line["total"],
         ))
+    return _with_texts(lines, strategy=strategy, fiscal_year=fiscal_year, department_id=department_id)
+
+
+def _with_texts(lines: list[TrackerLine], *, strategy, fiscal_year, department_id) -> list[TrackerLine]:
+    """The tracker's lines with the round's texts and statuses added to each department's counts."""
+    texts = text_counts(strategy=strategy, fiscal_year=fiscal_year, statuses=TRACKED, department_id=department_id)
+    by_department = {line.department_id: line for line in lines}
+    missing = [pk for pk in texts if pk not in by_department]
+    for department in Department.objects.filter(pk__in=missing).select_related("parent") if missing else []:
+        line = TrackerLine(department.pk, str(department), dict.fromkeys(TRACKED, 0), 0)
+        lines.append(line)
+        by_department[department.pk] = line
+    for pk, counted in texts.items():
+        line = by_department[pk]
+        line.counts = {status: line.counts[status] + counted[status] for status in TRACKED}
+        line.total += counted["total"]
     return lines
 
 

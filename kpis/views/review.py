@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kpis import permissions, selectors_entry, workflow
+from kpis import permissions, selectors_entry, selectors_texts, workflow
 from kpis.forms import ApproveForm, ReasonForm, ReturnForm, ReviewFilterForm, TargetRevisionForm, selected_ids
 from kpis.models import TargetRevision, YearlyValue
 from kpis.views import refused, safe_next, strategy_or_404, submit_form, window_state
@@ -30,9 +30,14 @@ def review_queue(request, strategy, fiscal_year):
     departments = None if permissions.reviews_first(user) else selectors_entry.departments_with_rows(strategy, fiscal_year)
     bands = strategy.bands()
     form = ReviewFilterForm(request.GET or None, departments=departments, bands=bands)
+    filters = form.filters()
     rows = selectors_entry.review_rows(
-        user=user, strategy=strategy, fiscal_year=fiscal_year, entry_round=entry_round, filters=form.filters()
+        user=user, strategy=strategy, fiscal_year=fiscal_year, entry_round=entry_round, filters=filters
     )
+    # Texts have no grade: the figure filters (grade, behind, worse) leave them out.
+    texts = [] if (filters.grade or filters.behind or filters.worse) else selectors_texts.text_review_rows(
+        user=user, strategy=strategy, fiscal_year=fiscal_year, entry_round=entry_round,
+        department_id=filters.department_id, status=filters.status)
     return render(request, "kpis/review_queue.html", {
         "strategy": strategy,
         "fiscal_year": fiscal_year,
@@ -42,6 +47,8 @@ def review_queue(request, strategy, fiscal_year):
         "rows": rows,
         "approve_form": ApproveForm(),
         "approvable_count": sum(1 for row in rows if row.approvable),
+        "texts": texts,
+        "approvable_texts": sum(1 for row in texts if row.approvable),
     })
 
 
