@@ -8,8 +8,6 @@ frank staff of 農林水産部, carol the DX office, erin a viewer.
 
 import re
 
-import pytest
-
 from kpis import text_workflow
 from kpis.models import EntryStatus, RoundText, RoundTextKind
 from plans.models import BasicPolicy, Department, Role, User
