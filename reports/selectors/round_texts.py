@@ -3,9 +3,10 @@ reports.selectors.as_of, applied to kpis.RoundText).
 
 Where a node has a round row for a fiscal year, the report prints the version approved by the
 last review stage that was in force at the end of the as-of day (the draft for checking: the
-latest entered version), else 「未確定」 (nothing when the row was never entered and is empty).
-Where it has none, the plan's own data (plans.Narrative, plans.StepYear, projects.ProjectYear)
-prints as before: it is the approved content of years outside the round.
+latest entered version), else 「未確定」. A row nobody has saved yet (未入力) prints the plan's
+own content it was made from (kpis.text_workflow.round_texts_ensure), as the plan prints it.
+Where a node has no round row, the plan's own data (plans.Narrative, plans.StepYear,
+projects.ProjectYear) prints as before: it is the approved content of years outside the round.
 """
 
 from __future__ import annotations
@@ -45,7 +46,9 @@ class RoundTexts:
                 content = (r.text, r.choice, r.is_start)
             elif r.pk in versions:
                 content = versions[r.pk]
-            elif draft or (r.status == EntryStatus.NOT_ENTERED and not (r.text or r.choice)):
+            elif r.status == EntryStatus.NOT_ENTERED:  # never saved: the plan's content it started from
+                content = (r.text, r.choice, r.is_start)
+            elif draft:
                 content = ("", "", False)
             else:
                 content = None
