@@ -33,12 +33,14 @@ class RoundTexts:
         texts = RoundText.objects.filter(strategy=strategy)
         rows = list(texts.values_list(
             "pk", "basic_policy_id", "measure_id", "step_id", "project_id", "fiscal_year", "kind", *_CONTENT,
-            "status", "updated_at", named=True))
+            "status", "updated_at", "department_id", "measure__basic_policy_id", "step__measure__basic_policy_id",
+            "project__basic_policy_id", named=True))
         settled = {r.pk for r in rows if r.updated_at < cut and (draft or r.status == EntryStatus.APPROVED)}
         unsettled = texts.filter(updated_at__gte=cut) if draft else texts.exclude(
             status=EntryStatus.APPROVED, updated_at__lt=cut)
         versions = self._versions(unsettled, cut, draft=draft)
         self.printed = {}
+        self.pending = []  # (fiscal year, department id, basic policy id) of each row printing 「未確定」
         for r in rows:
             owner, node = next((name, getattr(r, f"{name}_id")) for name in ("basic_policy", "measure", "step", "project")
                                if getattr(r, f"{name}_id") is not None)
@@ -55,6 +57,10 @@ class RoundTexts:
             self.printed[(owner, node, r.fiscal_year, r.kind)] = (
                 PENDING if content is None else (content[0] or content[1])
             )
+            if content is None:
+                policy = (r.basic_policy_id or r.measure__basic_policy_id or r.step__measure__basic_policy_id
+                          or r.project__basic_policy_id)
+                self.pending.append((r.fiscal_year, r.department_id, policy))
 
     @staticmethod
     @staticmethod
@@ -77,3 +83,19 @@ class RoundTexts:
         for (row_owner, node, fiscal_year, row_kind), value in self.printed.items():
             if row_owner == owner and row_kind == kind:
                 by_node.setdefault(node, {})[fiscal_year] = value
+
+
+def report_pending_texts(scope) -> int:
+    """How many texts, step statuses and project phases of the report's fiscal year and scope
+    print as 「未確定」 (the cover counts them apart from the figures; 2 queries, 3 for a
+    department's report)."""
+    reading = RoundTexts(scope.strategy, scope.as_of, draft=scope.draft)
+    departments = None
+    if scope.department is not None:
+        departments = {scope.department.pk, *scope.department.children.values_list("pk", flat=True)}
+    return sum(
+        1 for fiscal_year, department_id, policy_id in reading.pending
+        if fiscal_year == scope.fiscal_year
+        and (departments is None or department_id in departments)
+        and (scope.basic_policy is None or policy_id == scope.basic_policy.pk)
+    )

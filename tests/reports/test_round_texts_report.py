@@ -127,3 +127,16 @@ def test_a_row_nobody_saved_prints_the_plans_content(sasebo, alice):
     from projects.models import PHASE_MARKS
 
     assert row.phases[meta.phase_years.index(FY)] == (PHASE_MARKS.get(phase.choice, "") if phase.choice else "")
+
+
+def test_the_cover_counts_texts_not_yet_approved(sasebo, alice, bob):
+    summary = _text(alice, RoundTextKind.SUMMARY)
+    before = selectors.report_pending_texts(Scope(sasebo, FY))
+    _save(alice, summary, "未承認の総括")
+    assert selectors.report_pending_texts(Scope(sasebo, FY)) == before + 1
+    assert selectors.report_pending_texts(Scope(sasebo, FY, basic_policy=summary.basic_policy)) >= 1
+    from plans.models import Department
+
+    other = Department.objects.exclude(pk=alice.department_id).filter(municipality=sasebo.municipality).first()
+    assert selectors.report_pending_texts(Scope(sasebo, FY, department=other)) == 0
+    assert selectors.report_pending_texts(Scope(sasebo, FY, draft=True)) == 0
