@@ -408,7 +408,7 @@ class TrackerLine:
 
 def tracker_lines(*, strategy: Strategy, fiscal_year: int, department_id: int | None = None) -> list[TrackerLine]:
     """Per department, how many rows (values, and the texts and statuses of the round) are in
-    each status (2 queries; a third names departments that own texts only)."""
+    each status (2 queries)."""
     rows = YearlyValue.objects.filter(indicator__strategy=strategy, fiscal_year=fiscal_year)
     if department_id:
         rows = rows.filter(indicator__responsible_department_id=department_id)
@@ -437,12 +437,11 @@ def _with_texts(lines: list[TrackerLine], *, strategy, fiscal_year, department_i
     """The tracker's lines with the round's texts and statuses added to each department's counts."""
     texts = text_counts(strategy=strategy, fiscal_year=fiscal_year, statuses=TRACKED, department_id=department_id)
     by_department = {line.department_id: line for line in lines}
-    missing = [pk for pk in texts if pk not in by_department]
-    for department in Department.objects.filter(pk__in=missing).select_related("parent") if missing else []:
-        line = TrackerLine(department.pk, str(department), dict.fromkeys(TRACKED, 0), 0)
-        lines.append(line)
-        by_department[department.pk] = line
     for pk, counted in texts.items():
+        if pk not in by_department:  # a department that owns texts but no figures this year
+            name, parent = counted["department__name"], counted["department__parent__name"]
+            by_department[pk] = TrackerLine(pk, f"{parent} {name}" if parent else name, dict.fromkeys(TRACKED, 0), 0)
+            lines.append(by_department[pk])
         line = by_department[pk]
         line.counts = {status: line.counts[status] + counted[status] for status in TRACKED}
         line.total += counted["total"]

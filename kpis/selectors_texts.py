@@ -104,10 +104,10 @@ def text_review_rows(*, user, strategy: Strategy, fiscal_year: int, entry_round:
 
 def text_counts(*, strategy: Strategy, fiscal_year: int, statuses, department_id: int | None = None) -> dict:
     """Per owner department, how many texts are in each of `statuses`, and the total (1 query):
-    {department id: {status: n, ..., "total": n}}."""
+    {department id: {status: n, ..., "total": n, "department__name": …, "department__parent__name": …}}."""
     texts = RoundText.objects.filter(strategy=strategy, fiscal_year=fiscal_year)
     if department_id:
         texts = texts.filter(department_id=department_id)
-    counted = texts.values("department").annotate(
+    counted = texts.values("department", "department__name", "department__parent__name").annotate(
         total=Count("pk"), **{status: Count("pk", filter=Q(status=status)) for status in statuses})
     return {line["department"]: line for line in counted}
