@@ -140,3 +140,21 @@ def test_the_cover_counts_texts_not_yet_approved(sasebo, alice, bob):
     other = Department.objects.exclude(pk=alice.department_id).filter(municipality=sasebo.municipality).first()
     assert selectors.report_pending_texts(Scope(sasebo, FY, department=other)) == 0
     assert selectors.report_pending_texts(Scope(sasebo, FY, draft=True)) == 0
+
+
+def test_the_cover_prints_the_count_of_texts_not_yet_approved():
+    import io
+
+    import openpyxl
+
+    from reports.workbook.report import build_report
+    from tests.reports.test_workbook import grades_of, meta, project, section
+
+    out = io.BytesIO()
+    report_meta = meta()
+    build_report(out, report_meta, [section()], [project()], grades=grades_of([section()], report_meta.bands),
+                 pending_texts=3)
+    cover = openpyxl.load_workbook(io.BytesIO(out.getvalue()))["表紙・概要"]
+    rows = [[c.value for c in row][:2] for row in cover.iter_rows()]
+    line = next(row for row in rows if row[0] == labels.PENDING_TEXTS)
+    assert line[1].startswith("3件")
