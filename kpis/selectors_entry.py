@@ -19,6 +19,7 @@ from kpis.models import (
     Indicator,
     ReviewEvent,
     ReviewStage,
+    RoundText,
     TargetRevision,
     YearlyValue,
 )
@@ -87,11 +88,13 @@ def entry_round_of(strategy: Strategy, fiscal_year: int) -> EntryRound | None:
 
 
 def departments_with_rows(strategy: Strategy, fiscal_year: int):
-    """Departments responsible for at least one row of the year, for a picker (1 query)."""
+    """Departments responsible for at least one row (a value, or a text or status of the round)
+    of the year, for a picker (1 query)."""
     rows = YearlyValue.objects.filter(
         indicator__strategy=strategy, fiscal_year=fiscal_year, indicator__responsible_department=OuterRef("pk")
     )
-    return Department.objects.filter(Exists(rows)).select_related("parent").order_by("order", "name")
+    texts = RoundText.objects.filter(strategy=strategy, fiscal_year=fiscal_year, department=OuterRef("pk"))
+    return Department.objects.filter(Exists(rows) | Exists(texts)).select_related("parent").order_by("order", "name")
 
 
 # --- the entry grid ------------------------------------------------------------------------

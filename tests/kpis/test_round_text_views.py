@@ -161,3 +161,10 @@ def test_queue_queries_do_not_grow_with_the_texts(client, sasebo, django_assert_
     assert page().count('id="review-text-') == 2
     _department_with_texts(sasebo, 9)
     assert page().count('id="review-text-') == 20
+
+
+def test_the_department_picker_offers_a_department_with_texts_only(client, sasebo, carol):
+    department = _department_with_texts(sasebo, 1)
+    client.force_login(carol)
+    html = client.get(GRID).content.decode()
+    assert f'<option value="{department.pk}"' in html
