@@ -66,7 +66,7 @@ def text_submit(request, strategy, fiscal_year):
     strategy = strategy_or_404(strategy)
     back = grid_url(strategy, fiscal_year) + "#round-texts"
     year = RoundText.objects.filter(strategy=strategy, fiscal_year=fiscal_year)
-    if request.POST.get("scope") == "drafts":
+    if request.POST.get("text_scope") == "drafts":  # not "scope": the figures' submit buttons use that name
         texts = list(year.filter(department_id=request.user.department_id, status=EntryStatus.DRAFT))
     else:
         texts = list(year.filter(pk__in=selected_ids(request.POST, "texts")))

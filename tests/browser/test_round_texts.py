@@ -110,7 +110,7 @@ def _whole_round(page, tmp_path):
     expect(page.locator(f"tbody#row-{kpi.pk} .status-draft")).to_be_visible()
     page.locator("#submit-form button[name=scope][value=drafts]").click()
     page.wait_for_load_state()
-    page.locator("#text-submit-form button[name=scope][value=drafts]").click()
+    page.locator("#text-submit-form button[name=text_scope][value=drafts]").click()
     page.wait_for_load_state()
     assert [_status(pk) for pk in (goal.pk, summary.pk, step.pk)] == [EntryStatus.SUBMITTED] * 3
     assert YearlyValue.objects.get(pk=kpi.pk).status == EntryStatus.SUBMITTED
@@ -132,7 +132,7 @@ def _whole_round(page, tmp_path):
     page.wait_for_url(f"**{GRID}")
     expect(page.locator(f"#text-{summary.pk} .review-comment.is-returned")).to_contain_text("利用者数を書いて")
     _save_text(page, summary.pk, FIXED)
-    page.locator("#text-submit-form button[name=scope][value=drafts]").click()
+    page.locator("#text-submit-form button[name=text_scope][value=drafts]").click()
     page.wait_for_load_state()
     assert _status(summary.pk) == EntryStatus.SUBMITTED
 

@@ -78,7 +78,7 @@ def test_submit_then_approve_and_return_in_the_queue(client, alice, bob, carol):
     client.force_login(alice)
     _post_save(client, goal, "goal")
     _post_save(client, summary, "summary")
-    response = client.post(GRID + "texts/submit/", {"scope": "drafts"})
+    response = client.post(GRID + "texts/submit/", {"text_scope": "drafts"})
     assert response.status_code == 302
     goal.refresh_from_db(), summary.refresh_from_db()
     assert goal.status == summary.status == EntryStatus.SUBMITTED
