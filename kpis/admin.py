@@ -16,6 +16,7 @@ from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
+from django.db.models import Q
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -24,9 +25,12 @@ from kpis import permissions, services
 from kpis.models import (
     EntryRound,
     EntryRoundEvent,
+    EntryStatus,
     Indicator,
     ReminderLog,
     ReviewEvent,
+    RoundText,
+    RoundTextEvent,
     TargetRevision,
     ValueState,
     YearlyValue,
@@ -407,3 +411,33 @@ class ReminderLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_select_related = ("entry_round__strategy", "department__parent")
     list_filter = ("kind", "sent_on")
     date_hierarchy = "sent_on"
+
+
+@admin.register(RoundText)
+class RoundTextAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+    """The round's texts and statuses: entered and reviewed on the entry pages (kpis.text_workflow),
+    so the admin only shows them and their history. Drafts are for those who may read the trail."""
+
+    list_display = ("fiscal_year", "kind", "basic_policy", "measure", "step", "project", "department", "status",
+                    "version", "updated_at")
+    list_select_related = ("basic_policy", "measure", "step", "project", "department__parent")
+    list_filter = ("kind", "status", fiscal_year_filter("fiscal_year"), "strategy")
+    search_fields = ("text",)
+
+    def get_queryset(self, request):
+        texts = super().get_queryset(request)
+        if permissions.is_dx_office(request.user):  # (an empty Q would vanish from the OR below)
+            return texts
+        return texts.filter(permissions.review_trail_q(request.user, "department_id") | Q(status=EntryStatus.APPROVED))
+
+
+@admin.register(RoundTextEvent)
+class RoundTextEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("created_at", "round_text", "stage", "action", "from_status", "to_status", "comment", "user")
+    list_select_related = ("round_text__basic_policy", "round_text__measure", "round_text__step",
+                           "round_text__project", "user")
+    list_filter = ("action", "stage", fiscal_year_filter("round_text__fiscal_year"))
+    date_hierarchy = "created_at"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(permissions.review_trail_q(request.user, "round_text__department_id"))

@@ -26,6 +26,14 @@ class EntryRowForm(forms.Form):
     version = forms.IntegerField(min_value=1)
 
 
+class RoundTextForm(forms.Form):
+    """One text, step status or project phase of the round; kpis.text_workflow normalises and checks it."""
+
+    content = forms.CharField(required=False, strip=False)
+    is_start = forms.BooleanField(required=False)
+    version = forms.IntegerField(min_value=1)
+
+
 def _ids(values) -> list[int]:
     ids = []
     for raw in values:

@@ -169,6 +169,12 @@ def entry_refusal(user, value: YearlyValue, *, entry_round, now=None) -> str | N
         return _("Only department staff and managers enter actual values.")
     if not own_department(user, value):
         return _("This indicator belongs to another department.")
+    return entry_window_refusal(entry_round, now) or editable_refusal(value.status, value.get_status_display())
+
+
+def entry_window_refusal(entry_round, now=None) -> str | None:
+    """Why nothing of the round's fiscal year may be entered now (no round, not yet open,
+    ended, closed), or None while it is open. Asked for values and texts alike."""
     if entry_round is None:
         return _("No entry period is set for this fiscal year.")
     window = entry_round.window_at(now)
@@ -178,20 +184,42 @@ def entry_refusal(user, value: YearlyValue, *, entry_round, now=None) -> str | N
         return _("The entry period has not started yet.")
     if window == WINDOW_ENDED:
         return _("The entry period has ended.")
-    if value.status not in EDITABLE:
-        return _("This row is %(status)s and cannot be edited.") % {"status": value.get_status_display()}
     return None
+
+
+def editable_refusal(status: str, status_label: str) -> str | None:
+    """Why a row in `status` cannot be edited (submitted, in review, approved), or None."""
+    if status not in EDITABLE:
+        return _("This row is %(status)s and cannot be edited.") % {"status": status_label}
+    return None
+
+
+def text_entry_refusal(user, *, department_id: int | None, status: str, status_label: str, entry_round,
+                       now=None) -> str | None:
+    """Why this user may not edit or submit a text or status of the round (a RoundText owned by
+    `department_id`) now, or None: the rules of entry_refusal for a value."""
+    if not is_department_user(user):
+        return _("Only department staff and managers enter the texts and statuses of the round.")
+    if not can_enter_for_department(user, department_id):
+        return _("This text belongs to another department.")
+    return entry_window_refusal(entry_round, now) or editable_refusal(status, status_label)
 
 
 def review_stage_for(user, value: YearlyValue) -> str | None:
     """The review stage in which this user may approve or return this value now, or None."""
-    strategy = value.indicator.strategy
-    if value.status == EntryStatus.SUBMITTED and strategy.manager_review:
-        if reviews_first(user) and own_department(user, value):
+    return stage_for(user, status=value.status, department_id=value.indicator.responsible_department_id,
+                     strategy=value.indicator.strategy)
+
+
+def stage_for(user, *, status: str, department_id: int | None, strategy) -> str | None:
+    """The review stage in which this user may approve or return a row (value or text) in
+    `status`, owned by `department_id`, of `strategy`, now; or None."""
+    if status == EntryStatus.SUBMITTED and strategy.manager_review:
+        if reviews_first(user) and department_id is not None and department_id == user.department_id:
             return ReviewStage.MANAGER
         return None
-    waiting_for_dx = value.status == EntryStatus.FIRST_APPROVED or (
-        value.status == EntryStatus.SUBMITTED and not strategy.manager_review
+    waiting_for_dx = status == EntryStatus.FIRST_APPROVED or (
+        status == EntryStatus.SUBMITTED and not strategy.manager_review
     )
     if waiting_for_dx and strategy.dx_review and is_dx_office(user):
         return ReviewStage.DX_OFFICE
@@ -236,12 +264,33 @@ def self_approval_refusal(user, value: YearlyValue) -> str | None:
     user is one of them."""
     if user.pk is None or user.pk not in (value.entered_by_id, value.submitted_by_id):
         return None
-    department = value.indicator.responsible_department
+    return duty_refusal(user, entered_by_id=value.entered_by_id,
+                        department=value.indicator.responsible_department)
+
+
+def duty_refusal(user, *, entered_by_id: int | None, department) -> str | None:
+    """The segregation-of-duties refusal for a user who entered (`entered_by_id`) or submitted
+    a row owned by `department`; callers ask only when the user is one of them."""
     if department is not None and department.allow_self_approval:
         return None
-    if user.pk == value.entered_by_id:
+    if user.pk == entered_by_id:
         return _("You entered this row, so someone else must approve it (segregation of duties).")
     return _("You submitted this row, so someone else must approve it (segregation of duties).")
+
+
+def text_approval_refusal(user, text, *, entry_round) -> str | None:
+    """Why this user may not approve a RoundText now (review rules, then segregation of
+    duties), or None. Needs `text.strategy` and `text.department` loaded."""
+    refusal = text_review_refusal(user, text, entry_round=entry_round)
+    if refusal or user.pk is None or user.pk not in (text.entered_by_id, text.submitted_by_id):
+        return refusal
+    return duty_refusal(user, entered_by_id=text.entered_by_id, department=text.department)
+
+
+def text_review_refusal(user, text, *, entry_round) -> str | None:
+    """Why this user may not review (approve or return) a RoundText now, or None."""
+    stage = stage_for(user, status=text.status, department_id=text.department_id, strategy=text.strategy)
+    return _review_refusal(user, stage=stage, status_label=text.get_status_display(), entry_round=entry_round)
 
 
 def approval_refusal(user, value: YearlyValue, *, entry_round) -> str | None:
@@ -252,13 +301,17 @@ def approval_refusal(user, value: YearlyValue, *, entry_round) -> str | None:
 
 def review_refusal(user, value: YearlyValue, *, entry_round) -> str | None:
     """Why this user may not review (approve or return) this row now, or None."""
+    if not is_reviewer(user):  # before the stage: it reads the indicator's strategy
+        return _("Only managers, the DX office and administrators review.")
+    return _review_refusal(user, stage=review_stage_for(user, value), status_label=value.get_status_display(),
+                           entry_round=entry_round)
+
+
+def _review_refusal(user, *, stage: str | None, status_label: str, entry_round) -> str | None:
     if not is_reviewer(user):
         return _("Only managers, the DX office and administrators review.")
     if entry_round is not None and entry_round.is_closed:
         return _("The DX office has closed this fiscal year.")
-    if review_stage_for(user, value) is None:
-        return _("This row is %(status)s; it is not waiting for your review.") % {
-            "status": value.get_status_display()
-        }
+    if stage is None:
+        return _("This row is %(status)s; it is not waiting for your review.") % {"status": status_label}
     return None
-

@@ -2,7 +2,8 @@
 
 While a round is open (EntryRound.open_q: not closed, opens_at <= now < deadline):
 - on each day in `EntryRound.reminder_days` before the deadline (counted in local dates), every
-  department with rows not yet submitted (未入力, 下書き) or returned (差戻し) gets one e-mail
+  department with rows (values, and the round's texts and statuses) not yet submitted (未入力,
+  下書き) or returned (差戻し) gets one e-mail
   listing them, at Department.email or else at its staff and managers' addresses;
 - every day, the DX office users get one summary of the round, department by department.
 
@@ -23,7 +24,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from kpis import permissions
-from kpis.models import EntryRound, EntryStatus, ReminderLog, ReviewAction, ReviewEvent, YearlyValue
+from kpis.models import EntryRound, EntryStatus, ReminderLog, ReviewAction, ReviewEvent, RoundText, YearlyValue
 from plans.fiscal_years import display_label
 from plans.models import Role, User
 
@@ -57,10 +58,15 @@ def _send_round(entry_round: EntryRound, today) -> Counter:
             indicator__strategy_id=entry_round.strategy_id, fiscal_year=entry_round.fiscal_year
         ).select_related("indicator__responsible_department").order_by("indicator__order", "indicator_id")
     )
+    # The texts and statuses of the round are the departments' rows too (kpis.models.RoundText).
+    rows += list(
+        RoundText.objects.filter(strategy_id=entry_round.strategy_id, fiscal_year=entry_round.fiscal_year)
+        .select_related("department", "basic_policy", "measure", "step", "project").order_by("order", "pk")
+    )
     pending = defaultdict(list)
     for row in rows:
-        if row.status in PENDING and row.indicator.responsible_department_id is not None:
-            pending[row.indicator.responsible_department].append(row)
+        if row.status in PENDING and _department_of(row) is not None:
+            pending[_department_of(row)].append(row)
     reminded, unreachable = [], []
     if days_before_deadline(entry_round, today) in entry_round.reminder_days:
         due = {department: rows for department, rows in pending.items()
@@ -124,7 +130,7 @@ def _department_addresses(departments) -> dict[int, list[str]]:
 
 def _latest_return_comments(rows) -> dict[int, str]:
     """The comment of each returned row's latest return (or reopening), by row id."""
-    returned = [row.pk for row in rows if row.status == EntryStatus.RETURNED]
+    returned = [row.pk for row in rows if row.status == EntryStatus.RETURNED and isinstance(row, YearlyValue)]
     events = ReviewEvent.objects.filter(
         yearly_value_id__in=returned, action__in=(ReviewAction.RETURNED, ReviewAction.REOPENED)
     ).order_by("created_at", "pk")
@@ -135,7 +141,17 @@ def _deadline(entry_round: EntryRound) -> str:
     return formats.date_format(timezone.localtime(entry_round.deadline), "DATETIME_FORMAT")
 
 
-def _row_line(row: YearlyValue, return_comments) -> str:
+def _department_of(row):
+    """The department that enters a yearly value or a text of the round."""
+    return row.department if isinstance(row, RoundText) else row.indicator.responsible_department
+
+
+def _row_line(row, return_comments) -> str:
+    if isinstance(row, RoundText):
+        line = f"- {row.owner} {row.get_kind_display()}: {row.get_status_display()}"
+        if row.status == EntryStatus.RETURNED and row.return_comment:
+            line += "\n  " + _("Reviewer's comment: %(comment)s") % {"comment": row.return_comment}
+        return line
     indicator = row.indicator
     line = f"- {indicator.code} {indicator.name or _('(no name)')}: {row.get_status_display()}"
     if row.pk in return_comments:
@@ -171,7 +187,7 @@ SUMMARY_COLUMNS = (EntryStatus.NOT_ENTERED, EntryStatus.DRAFT, EntryStatus.RETUR
 def _summary_message(entry_round, rows, reminded, unreachable, to, today) -> EmailMessage:
     counts = defaultdict(Counter)
     for row in rows:
-        counts[row.indicator.responsible_department][row.status] += 1
+        counts[_department_of(row)][row.status] += 1
     context = {
         "fiscal_year": display_label(entry_round.fiscal_year), "strategy": entry_round.strategy.title,
         "date": formats.date_format(today, "DATE_FORMAT"), "deadline": _deadline(entry_round),

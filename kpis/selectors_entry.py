@@ -19,9 +19,11 @@ from kpis.models import (
     Indicator,
     ReviewEvent,
     ReviewStage,
+    RoundText,
     TargetRevision,
     YearlyValue,
 )
+from kpis.selectors_texts import text_counts
 from kpis.values import column_names, value_from_columns
 from plans import achievement, fiscal_years
 from plans.models import Department, Strategy
@@ -86,11 +88,13 @@ def entry_round_of(strategy: Strategy, fiscal_year: int) -> EntryRound | None:
 
 
 def departments_with_rows(strategy: Strategy, fiscal_year: int):
-    """Departments responsible for at least one row of the year, for a picker (1 query)."""
+    """Departments responsible for at least one row (a value, or a text or status of the round)
+    of the year, for a picker (1 query)."""
     rows = YearlyValue.objects.filter(
         indicator__strategy=strategy, fiscal_year=fiscal_year, indicator__responsible_department=OuterRef("pk")
     )
-    return Department.objects.filter(Exists(rows)).select_related("parent").order_by("order", "name")
+    texts = RoundText.objects.filter(strategy=strategy, fiscal_year=fiscal_year, department=OuterRef("pk"))
+    return Department.objects.filter(Exists(rows) | Exists(texts)).select_related("parent").order_by("order", "name")
 
 
 # --- the entry grid ------------------------------------------------------------------------
@@ -358,7 +362,8 @@ class TrackerLine:
 
 
 def tracker_lines(*, strategy: Strategy, fiscal_year: int, department_id: int | None = None) -> list[TrackerLine]:
-    """Per department, how many rows are in each status (1 query)."""
+    """Per department, how many rows (values, and the texts and statuses of the round) are in
+    each status (2 queries)."""
     rows = YearlyValue.objects.filter(indicator__strategy=strategy, fiscal_year=fiscal_year)
     if department_id:
         rows = rows.filter(indicator__responsible_department_id=department_id)
@@ -380,6 +385,21 @@ def tracker_lines(*, strategy: Strategy, fiscal_year: int, department_id: int | 
             counts={status: line[status] for status in TRACKED},
             total=line["total"],
         ))
+    return _with_texts(lines, strategy=strategy, fiscal_year=fiscal_year, department_id=department_id)
+
+
+def _with_texts(lines: list[TrackerLine], *, strategy, fiscal_year, department_id) -> list[TrackerLine]:
+    """The tracker's lines with the round's texts and statuses added to each department's counts."""
+    texts = text_counts(strategy=strategy, fiscal_year=fiscal_year, statuses=TRACKED, department_id=department_id)
+    by_department = {line.department_id: line for line in lines}
+    for pk, counted in texts.items():
+        if pk not in by_department:  # a department that owns texts but no figures this year
+            name, parent = counted["department__name"], counted["department__parent__name"]
+            by_department[pk] = TrackerLine(pk, f"{parent} {name}" if parent else name, dict.fromkeys(TRACKED, 0), 0)
+            lines.append(by_department[pk])
+        line = by_department[pk]
+        line.counts = {status: line.counts[status] + counted[status] for status in TRACKED}
+        line.total += counted["total"]
     return lines
 
 

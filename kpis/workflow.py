@@ -297,6 +297,7 @@ def entry_rows_ensure(*, strategy, fiscal_year: int) -> int:
     Every KPI and outcome indicator is reported each year; an activity indicator
     only in a year its project has a plan for (an empty plan means the project
     does not run then). Existing rows are left as they are. Returns how many were created.
+    The texts and statuses of the year are made alongside (kpis.text_workflow.round_texts_ensure).
     """
     has_row = YearlyValue.objects.filter(indicator=OuterRef("pk"), fiscal_year=fiscal_year)
     missing = Indicator.objects.filter(strategy=strategy).filter(~Exists(has_row)).filter(
@@ -304,6 +305,9 @@ def entry_rows_ensure(*, strategy, fiscal_year: int) -> int:
     )
     rows = [YearlyValue(indicator_id=pk, fiscal_year=fiscal_year) for pk in missing.values_list("pk", flat=True)]
     YearlyValue.objects.bulk_create(rows, ignore_conflicts=True)
+    from kpis.text_workflow import round_texts_ensure  # it builds on this module's helpers
+
+    round_texts_ensure(strategy=strategy, fiscal_year=fiscal_year)
     return len(rows)
 
 

@@ -129,7 +129,7 @@ def _build(job: ReportJob, out, share: float = 1.0) -> None:
         meta = selectors.report_meta(scope, as_of=job.as_of)
         sections = selectors.report_sections(scope)
         build_report(out, meta, sections, selectors.report_project_rows(scope, meta), progress=progress,
-                     grades=selectors.report_grades(scope))
+                     grades=selectors.report_grades(scope), pending_texts=selectors.report_pending_texts(scope))
     elif job.file_format == ReportFormat.XLSX:
         build_data_xlsx(out, selectors.data_strategy(scope, as_of=job.as_of), selectors.data_rows(scope), job.as_of,
                         progress=progress, revisions=selectors.data_revisions(scope))

@@ -19,6 +19,8 @@ from kpis.models import (
     Indicator,
     ReminderLog,
     ReviewEvent,
+    RoundText,
+    RoundTextEvent,
     TargetRevision,
     ValueState,
     YearlyValue,
@@ -52,7 +54,8 @@ def _urls(sasebo):
     return urls
 
 
-MADE_BY_SERVICES = {TargetRevision, EntryRound, EntryRoundEvent, ReviewEvent, ReminderLog, ImportRun}
+MADE_BY_SERVICES = {TargetRevision, EntryRound, EntryRoundEvent, ReviewEvent, ReminderLog, ImportRun, RoundText,
+                    RoundTextEvent}
 
 
 def _add_rows_the_demo_lacks(sasebo, user):
@@ -68,6 +71,11 @@ def _add_rows_the_demo_lacks(sasebo, user):
     if not ReviewEvent.objects.exists():
         ReviewEvent.objects.create(
             yearly_value=YearlyValue.objects.filter(indicator__strategy=sasebo).first(),
+            stage="department", action="submitted", from_status="draft", to_status="submitted", user=user,
+        )
+    if not RoundTextEvent.objects.exists():
+        RoundTextEvent.objects.create(
+            round_text=RoundText.objects.filter(strategy=sasebo).first(),
             stage="department", action="submitted", from_status="draft", to_status="submitted", user=user,
         )
     if not ImportRun.objects.exists():

@@ -9,7 +9,8 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from kpis.models import EntryRound, YearlyValue
+from kpis.models import EntryRound, RoundText, YearlyValue
+from kpis.text_workflow import round_texts_ensure
 from kpis.workflow import entry_rows_ensure
 from plans.models import Strategy
 
@@ -20,6 +21,10 @@ def load(tally):
     strategy = Strategy.objects.get(code="sasebo-dx")
     if EntryRound.objects.filter(strategy=strategy, fiscal_year=DEMO_FISCAL_YEAR).exists():
         tally.record(EntryRound, "unchanged")
+        # A demo loaded before the round had texts gets them now (existing rows stay as they are).
+        created = round_texts_ensure(strategy=strategy, fiscal_year=DEMO_FISCAL_YEAR)
+        if created:
+            tally.record(RoundText, "created", created)
         return
     now = timezone.now()
     EntryRound.objects.create(

@@ -12,10 +12,11 @@ from kpis.models.indicators import (
     refresh_rates,
     stale_rates,
 )
+from kpis.models.round_texts import RoundText, RoundTextEvent, RoundTextKind
 from kpis.values import stored_value, value_places  # their home is kpis.values; kept importable here
 
 __all__ = [
     "Direction", "EntryRound", "EntryRoundEvent", "EntryStatus", "Indicator", "IndicatorKind", "ReminderLog",
-    "ReviewAction", "ReviewEvent", "ReviewStage", "TargetRevision", "ValueState", "YearlyValue",
+    "ReviewAction", "ReviewEvent", "ReviewStage", "RoundText", "RoundTextEvent", "RoundTextKind", "TargetRevision", "ValueState", "YearlyValue",
     "refresh_rates", "stale_rates", "stored_value", "value_places",
 ]

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kpis import permissions, selectors_entry, workflow
+from kpis import permissions, selectors_entry, selectors_texts, workflow
 from kpis.forms import EntryRowForm, selected_ids
 from kpis.models import EntryStatus, YearlyValue
 from kpis.views import WINDOW_OPEN, strategy_or_404, window_state
@@ -91,7 +91,7 @@ def grid_url(strategy, fiscal_year, department=None, user=None) -> str:
     return url
 
 
-def _grid_context(request, strategy, fiscal_year, department, *, outcomes=None):
+def _grid_context(request, strategy, fiscal_year, department, *, outcomes=None, text_outcomes=None):
     user = request.user
     now = timezone.now()
     entry_round = selectors_entry.entry_round_of(strategy, fiscal_year)
@@ -103,6 +103,12 @@ def _grid_context(request, strategy, fiscal_year, department, *, outcomes=None):
         )
     for row in rows:
         row.outcome = (outcomes or {}).get(row.value.pk)
+    texts = []
+    if department is not None:
+        texts = selectors_texts.round_text_rows(user=user, strategy=strategy, fiscal_year=fiscal_year,
+                                                department_id=department.pk, entry_round=entry_round, now=now)
+    for text in texts:
+        text.outcome = (text_outcomes or {}).get(text.text.pk)
     window = window_state(entry_round, now)
     enters = department is not None and permissions.can_enter_for_department(user, department.pk)
     statuses = [row.value.status for row in rows]
@@ -118,6 +124,8 @@ def _grid_context(request, strategy, fiscal_year, department, *, outcomes=None):
             if not permissions.is_department_user(user) else None
         ),
         "rows": rows,
+        "texts": texts,
+        "text_draft_count": sum(1 for text in texts if text.text.status == EntryStatus.DRAFT),
         "previous_years": previous_years,
         "year_label": fiscal_years.short_label(fiscal_year),  # R6: column headers, full label in <abbr>
         "column_count": FIXED_COLUMNS + len(previous_years),
@@ -128,7 +136,8 @@ def _grid_context(request, strategy, fiscal_year, department, *, outcomes=None):
         # Per-row reasons only say something when the page as a whole is editable.
         "row_reasons": enters and window == WINDOW_OPEN,
         "draft_count": statuses.count(EntryStatus.DRAFT),
-        "returned_count": statuses.count(EntryStatus.RETURNED),
+        "returned_count": statuses.count(EntryStatus.RETURNED)
+        + sum(1 for text in texts if text.text.status == EntryStatus.RETURNED),
         # Rows the manager may approve: not those they entered or submitted themselves.
         "waiting_review": sum(
             1 for row in rows if permissions.approval_refusal(user, row.value, entry_round=entry_round) is None

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kpis import permissions, selectors_entry, selectors_review, workflow
+from kpis import permissions, selectors_entry, selectors_review, selectors_texts, workflow
 from kpis.forms import ApproveForm, ReasonForm, ReturnForm, ReviewFilterForm, TargetRevisionForm, selected_ids
 from kpis.models import TargetRevision, YearlyValue
 from kpis.views import refused, safe_next, strategy_or_404, submit_form, window_state
@@ -60,6 +60,10 @@ def review_queue(request, strategy, fiscal_year):
     if page.has_next or page.has_previous:  # "approve all matching" reaches the other pages too
         matching_approvable = len(selectors_review.approvable_ids(
             user=user, strategy=strategy, fiscal_year=fiscal_year, entry_round=entry_round, filters=filters))
+    # Texts have no grade: the figure filters (grade, behind, worse) leave them out.
+    texts = [] if (filters.grade or filters.behind or filters.worse) else selectors_texts.text_review_rows(
+        user=user, strategy=strategy, fiscal_year=fiscal_year, entry_round=entry_round,
+        department_id=filters.department_id, status=filters.status)
     return render(request, "kpis/review_queue.html", {
         "strategy": strategy,
         "fiscal_year": fiscal_year,
@@ -75,6 +79,8 @@ def review_queue(request, strategy, fiscal_year):
         "approve_form": ApproveForm(),
         "approvable_count": sum(1 for row in page.rows if row.approvable),
         "matching_approvable": matching_approvable,
+        "texts": texts,
+        "approvable_texts": sum(1 for row in texts if row.approvable),
     })
 
 

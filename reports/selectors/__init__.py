@@ -11,6 +11,7 @@ One concern per module, as the workbook sheets they feed (reports.workbook):
 - scope.py: `Scope`, what a report covers, and the department names it prints;
 - meta.py: the title data and columns (cover, every sheet);
 - as_of.py: what prints as of the report's date (approved versions, revisions in force);
+- round_texts.py: the round's texts, step statuses and project phases as of that date;
 - sections.py: one section per basic policy (the policy sheets);
 - grades.py: the cover's grade counts, on the dashboards' basis;
 - project_list.py: the project list, streamed (the 事業一覧 sheet);
@@ -25,10 +26,11 @@ from reports.selectors.jobs import report_job_get, report_job_list
 from reports.selectors.meta import report_meta
 from reports.selectors.project_list import report_project_rows
 from reports.selectors.revisions import data_revisions
+from reports.selectors.round_texts import report_pending_texts
 from reports.selectors.scope import Scope, department_name
 from reports.selectors.sections import report_sections
 
 __all__ = [
     "Scope", "data_revisions", "data_rows", "data_strategy", "department_name", "report_job_get", "report_job_list", "report_grades",
-    "report_meta", "report_project_rows", "report_sections",
+    "report_meta", "report_pending_texts", "report_project_rows", "report_sections",
 ]

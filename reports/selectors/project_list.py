@@ -7,10 +7,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from kpis.models import Indicator, YearlyValue
+from kpis.models import Indicator, RoundTextKind, YearlyValue
 from projects.models import PHASE_MARKS, Project, ProjectYear
 from reports.selectors.as_of import AsOf
 from reports.selectors.columns import CHUNK, EMPTY, NO_VALUE, ValueColumns, YearValue, department_path
+from reports.selectors.round_texts import RoundTexts
 from reports.selectors.scope import Scope
 from reports.workbook.rows import ProjectRow, ReportMeta
 
@@ -43,11 +44,14 @@ class _Series(NamedTuple):
 
 
 def report_project_rows(scope: Scope, meta: ReportMeta) -> Iterator[ProjectRow]:
-    """The project list, streamed in project order, values as of the scope's date (6 queries:
-    the approved versions of values changed since or not approved, target revisions, then
-    projects, activity indicators with values, phases, categories, each read in chunks
-    through one cursor)."""
+    """The project list, streamed in project order, values as of the scope's date (8 queries:
+    the round's phases and their versions in force, the approved versions of values changed
+    since or not approved, target revisions, then projects, activity indicators with values,
+    phases, categories, each read in chunks through one cursor). A phase entered in the round
+    prints as of the date (「未確定」 until approved); other years print the plan's."""
     strategy = scope.strategy
+    round_phases = {}
+    RoundTexts(strategy, scope.as_of, draft=scope.draft).overlay("project", RoundTextKind.PHASE, round_phases)
     projects = Project.objects.filter(strategy=strategy)
     indicators = Indicator.objects.filter(project__strategy=strategy)
     if scope.basic_policy is not None:
@@ -77,7 +81,7 @@ def report_project_rows(scope: Scope, meta: ReportMeta) -> Iterator[ProjectRow]:
         .iterator(chunk_size=CHUNK)
     )
     rows = projects.order_by("order").values_list(
-        "order", "code", "name", "summary", "leading", "lead_department__name", "lead_department__parent__name",
+        "pk", "order", "code", "name", "summary", "leading", "lead_department__name", "lead_department__parent__name",
         "basic_policy__title", "measure__title", "step__code", "step__title", named=True,
     ).iterator(chunk_size=CHUNK)
     for p in rows:
@@ -86,6 +90,8 @@ def report_project_rows(scope: Scope, meta: ReportMeta) -> Iterator[ProjectRow]:
             if c.category__vocabulary__name in vocabulary_names:
                 texts[vocabulary_names[c.category__vocabulary__name]].append(c.category__name)
         marks = {y.fiscal_year: PHASE_MARKS[y.phase] for y in phases.take(p.order)}
+        for fiscal_year, phase in round_phases.get(p.pk, {}).items():
+            marks[fiscal_year] = PHASE_MARKS.get(phase, phase)  # 「未確定」 as it is, "" for no phase
         common = dict(
             categories=tuple("、".join(t) for t in texts),
             department=department_path(p.lead_department__name, p.lead_department__parent__name, " "),

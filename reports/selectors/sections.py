@@ -7,10 +7,11 @@ from collections import defaultdict
 
 from django.db.models import Q
 
-from kpis.models import Indicator, YearlyValue, stored_value
+from kpis.models import Indicator, RoundTextKind, YearlyValue, stored_value
 from plans import achievement
 from plans.models import BasicPolicy, Measure, Narrative, NarrativeKind, Step, StepYear
 from reports.selectors.columns import NO_VALUE, ValueColumns, YearValue
+from reports.selectors.round_texts import RoundTexts
 from reports.selectors.scope import Scope
 from reports.workbook import labels
 from reports.workbook.rows import IndicatorRow, MeasureRow, PlanTexts, PolicySection, StepRow
@@ -19,15 +20,16 @@ PLANNED, ACTUAL = ValueColumns("planned"), ValueColumns("actual")
 
 
 def report_sections(scope: Scope) -> list[PolicySection]:
-    """One section per basic policy in scope (9 queries: policies, narratives, measures,
-    steps, step years, indicators, their values, the approved versions of values changed
-    since or not approved, target revisions)."""
+    """One section per basic policy in scope (11 queries: policies, narratives, the round's
+    texts and their versions in force, measures, steps, step years, indicators, their values,
+    the approved versions of values changed since or not approved, target revisions)."""
     strategy, fy = scope.strategy, scope.fiscal_year
+    round_texts = RoundTexts(strategy, scope.as_of, draft=scope.draft)
     policies = BasicPolicy.objects.filter(strategy=strategy).order_by("order", "pk")
     if scope.basic_policy is not None:
         policies = policies.filter(pk=scope.basic_policy.pk)
     policies = list(policies.values_list("pk", "code", "title", "short_name", *TEXT_COLUMNS, named=True))
-    narratives = _narratives(strategy, fy)
+    narratives = _narratives(strategy, fy, round_texts)
     measures = defaultdict(list)
     for m in (
         Measure.objects.filter(basic_policy__strategy=strategy).order_by("order", "pk")
@@ -38,7 +40,7 @@ def report_sections(scope: Scope) -> list[PolicySection]:
             (m.pk, MeasureRow(m.code, m.title, target, narratives.get(("m", m.pk, "goal"), ""), texts))
         )
     indicators = _section_indicators(scope)
-    steps = _section_steps(strategy)
+    steps = _section_steps(strategy, round_texts)
 
     sections = []
     for policy in policies:
@@ -94,23 +96,31 @@ def _target_and_texts(texts: PlanTexts) -> tuple[str, PlanTexts]:
     return "", texts
 
 
-def _narratives(strategy, fiscal_year: int) -> dict:
-    """Goal and summary texts of the year, keyed ("p", policy id, kind) / ("m", measure id, kind)."""
+def _narratives(strategy, fiscal_year: int, round_texts: RoundTexts) -> dict:
+    """Goal and summary texts of the year, keyed ("p", policy id, kind) / ("m", measure id, kind):
+    the round's where it has them (as of the report's date), else the plan's."""
     rows = Narrative.objects.filter(
         Q(basic_policy__strategy=strategy) | Q(measure__basic_policy__strategy=strategy),
         fiscal_year=fiscal_year, kind__in=[NarrativeKind.GOAL, NarrativeKind.SUMMARY],
     ).values_list("basic_policy_id", "measure_id", "kind", "text", named=True)
-    return {
+    texts = {
         ("p", n.basic_policy_id, n.kind) if n.basic_policy_id else ("m", n.measure_id, n.kind): n.text for n in rows
     }
+    for (owner, node, year, kind), text in round_texts.printed.items():
+        if year == fiscal_year and owner in ("basic_policy", "measure"):
+            texts[("p" if owner == "basic_policy" else "m", node, kind)] = text
+    return texts
 
 
-def _section_steps(strategy) -> dict[int, list[StepRow]]:
+def _section_steps(strategy, round_texts: RoundTexts) -> dict[int, list[StepRow]]:
+    """Steps by measure with their status per fiscal year: the round's where it has one (as of
+    the report's date, or 「未確定」), else the plan's."""
     statuses = defaultdict(dict)
     for year in StepYear.objects.filter(step__measure__basic_policy__strategy=strategy).values_list(
         "step_id", "fiscal_year", "status", named=True
     ):
         statuses[year.step_id][year.fiscal_year] = year.status
+    round_texts.overlay("step", RoundTextKind.STEP_STATUS, statuses)
     result = defaultdict(list)
     for step in (
         Step.objects.filter(measure__basic_policy__strategy=strategy).order_by("order", "pk")

@@ -2,7 +2,8 @@
 
 The dates: 作成基準日 is the report's as-of date; 計画の時点 and 実績の時点 follow from the
 fiscal year and that date (reports.selectors.meta.report_dates). The counts are on the
-dashboards' basis, with 「未確定」 apart (reports.selectors.grades).
+dashboards' basis, with 「未確定」 apart (reports.selectors.grades); the texts, step statuses
+and project phases of the year not yet approved are counted on a line of their own.
 
 Created first so it is the first sheet, written last because the distribution is known
 only after the project list.
@@ -27,7 +28,7 @@ def open_cover(workbook, styler, meta: ReportMeta) -> SheetWriter:
 
 
 def write_cover(sheet: SheetWriter, meta: ReportMeta, policies: list[PolicyGrades],
-                projects: int, leading: int) -> None:
+                projects: int, leading: int, *, pending_texts: int = 0) -> None:
     grades = [band.grade for band in meta.bands] + [NOT_EVALUABLE, labels.PENDING]
     last = 2 + len(grades) + 1
     title = labels.report_title(meta.strategy_title, meta.fiscal_year, draft=meta.draft)
@@ -49,6 +50,8 @@ def write_cover(sheet: SheetWriter, meta: ReportMeta, policies: list[PolicyGrade
     _pair(sheet, last, labels.GRADE_BASIS, sheet.text(basis), sheet.height(sheet.lines(basis, 2, last)))
     count = f"{projects:,}（{labels.LEADING_COUNT} {leading:,}）"
     _pair(sheet, last, labels.PROJECT_COUNT.format(label=meta.label_project), sheet.text(count))
+    pending = labels.PENDING_TEXTS_TEXT.format(n=f"{pending_texts:,}")
+    _pair(sheet, last, labels.PENDING_TEXTS, sheet.text(pending), sheet.height(sheet.lines(pending, 2, last)))
     sheet.skip()
 
     row = sheet.append([sheet.text(labels.GRADE_DISTRIBUTION.format(label=meta.label_basic_policy), "subtitle")])

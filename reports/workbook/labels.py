@@ -43,6 +43,11 @@ PROJECT_COUNT = "{label}数"
 LEADING_COUNT = "うちリーディング"
 CHART_GRADES = "評価の分布"
 PENDING = "未確定"  # an actual not approved by the last review stage as of the report's date
+PENDING_TEXTS = "文章・状況の未確定"
+PENDING_TEXTS_TEXT = (
+    "{n}件（当年度の目標・事業総括・ステップの状況・事業の段階のうち、作成基準日までに最終段階の確認で"
+    "承認されていないもの。本文では「未確定」と表示。上の評価の分布は指標の数のみ）"
+)
 
 GOAL = "{year}の目標（総括）"
 SUMMARY = "{year}の事業総括"

@@ -209,7 +209,7 @@ def _steps(sheet, cols, meta, section) -> None:
     sheet.merge(row, cols.formula, row, cols.last)
     for step in section.steps:
         title = f"{step.code} {step.title}".strip()
-        statuses = [sheet.text(labels.STEP_STATUS.get(s, ""), s if s in labels.STEP_STATUS else "center")
+        statuses = [sheet.text(labels.STEP_STATUS.get(s, s), s if s in labels.STEP_STATUS else "center")
                     for s in step.statuses]
         row = sheet.append([sheet.text(step.owner), sheet.text(title), sheet.blank(), *statuses],
                            height=sheet.height(max(sheet.lines(title, cols.name, cols.kind),

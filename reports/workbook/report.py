@@ -34,8 +34,9 @@ def sheet_title(section: PolicySection, taken: set[str]) -> str:
 
 
 def build_report(out, meta: ReportMeta, sections: list[PolicySection], projects: Iterable[ProjectRow],
-                 progress: Progress | None = None, *, grades: list[PolicyGrades]) -> None:
-    """Write the report to `out`; `grades` are the cover's counts (reports.selectors.grades);
+                 progress: Progress | None = None, *, grades: list[PolicyGrades], pending_texts: int = 0) -> None:
+    """Write the report to `out`; `grades` are the cover's counts (reports.selectors.grades),
+    `pending_texts` how many texts and statuses print 「未確定」 (reports.selectors.round_texts);
     `progress` is called after each section (policy sheet, list, save)."""
     workbook = Workbook(write_only=True)
     styler = Styler(workbook)
@@ -50,7 +51,7 @@ def build_report(out, meta: ReportMeta, sections: list[PolicySection], projects:
         step()
     project_count, leading = write_project_sheet(workbook, styler, meta, projects)
     step()
-    write_cover(cover, meta, grades, project_count, leading)
+    write_cover(cover, meta, grades, project_count, leading, pending_texts=pending_texts)
     _move_last(workbook, chart_data.sheet.ws)
     save(workbook, out, meta.as_of)
     step()

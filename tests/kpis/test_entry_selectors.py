@@ -20,6 +20,7 @@ from kpis.models import (
     Indicator,
     ReviewAction,
     ReviewStage,
+    RoundText,
     YearlyValue,
 )
 from plans import achievement
@@ -295,21 +296,23 @@ def test_tracker_counts_each_status_per_department(alice, sasebo, entry_round):
     workflow.entry_save(user=alice, yearly_value=row, actual="1", comment="", expected_version=row.version)
     lines = {line.department: line for line in selectors_entry.tracker_lines(strategy=sasebo, fiscal_year=FY)}
     tourism = lines["観光商工部"]
-    assert tourism.total == 18
+    # The department's texts and statuses of the round (all 未入力 here) count with its 18 figures.
+    texts = RoundText.objects.filter(strategy=sasebo, fiscal_year=FY, department__name="観光商工部").count()
+    assert tourism.total == 18 + texts
     assert tourism.counts[EntryStatus.SUBMITTED] == 1
     assert tourism.counts[EntryStatus.DRAFT] == 1
-    assert tourism.counts[EntryStatus.NOT_ENTERED] == 16
-    assert tourism.open == 17
+    assert tourism.counts[EntryStatus.NOT_ENTERED] == 16 + texts
+    assert tourism.open == 17 + texts
     assert sum(line.total for line in lines.values()) == YearlyValue.objects.filter(
         indicator__strategy=sasebo, fiscal_year=FY
-    ).count()
+    ).count() + RoundText.objects.filter(strategy=sasebo, fiscal_year=FY).count()
 
 
 def test_tracker_query_count_is_the_same_for_10_and_100_indicators(test_department, sasebo,
                                                                     django_assert_num_queries):
     def read():
-        # 1 rows grouped by department with one count per status
-        with django_assert_num_queries(1):
+        # rows grouped by department with one count per status; the round's texts likewise
+        with django_assert_num_queries(2):
             return selectors_entry.tracker_lines(strategy=sasebo, fiscal_year=FY)
 
     factories.add_department_rows(sasebo, test_department, 10)

@@ -14,7 +14,7 @@ import pytest
 from django.utils import timezone
 
 from kpis import workflow
-from kpis.models import EntryRound, EntryRoundEvent, EntryStatus, YearlyValue
+from kpis.models import EntryRound, EntryRoundEvent, EntryStatus, RoundText, YearlyValue
 from plans.models import Department, Role, User
 from tests.factories import add_department_rows
 
@@ -370,8 +370,8 @@ def test_entry_page_query_count_is_the_same_for_10_and_100_indicators(client, sa
     def page():
         # session, user, strategy, the user's department, the entry round,
         # rows (with indicator, policy, measure, project), reviewer comments (prefetch),
-        # earlier years' and the plan's last year's values
-        with django_assert_num_queries(8):
+        # earlier years' and the plan's last year's values, the round's texts (with their nodes)
+        with django_assert_num_queries(9):
             return _html(client.get(GRID))
 
     add_department_rows(sasebo, department, 10)
@@ -393,7 +393,10 @@ def test_tracker_counts_per_department_with_the_deadline(client, alice, username
     assert response.status_code == 200
     line = re.search(rf'data-department="{alice.department_id}">(.*?)</tr>', html, re.S).group(1)
     counts = re.findall(r'class="num status-count-(\w+)">(\d+)<', line)
-    assert dict(counts) == {"not_entered": "16", "draft": "1", "submitted": "1", "first_approved": "0",
+    # The department's texts and statuses of the round (all 未入力 here) count with its figures.
+    texts = RoundText.objects.filter(department_id=alice.department_id, fiscal_year=FY, strategy__code="sasebo-dx")
+    assert texts.exclude(status=EntryStatus.NOT_ENTERED).count() == 0
+    assert dict(counts) == {"not_entered": str(16 + texts.count()), "draft": "1", "submitted": "1", "first_approved": "0",
                             "returned": "0", "approved": "0"}
     deadline = timezone.localtime(entry_round.deadline)
     assert f"{deadline.year}年{deadline.month}月{deadline.day}日" in line

@@ -12,8 +12,8 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from kpis import reminders, workflow
-from kpis.models import EntryRound, EntryStatus, ReminderLog, YearlyValue
+from kpis import reminders, text_workflow, workflow
+from kpis.models import EntryRound, EntryStatus, ReminderLog, RoundText, YearlyValue
 from kpis.tasks import send_entry_reminders
 from plans.models import Department, Role, User
 
@@ -56,6 +56,11 @@ def _rows(department_name):
     return YearlyValue.objects.filter(
         indicator__strategy__code="sasebo-dx", fiscal_year=FY, indicator__responsible_department__name=department_name
     ).select_related("indicator").order_by("indicator__order", "indicator_id")
+
+
+def _texts(department_name):
+    """The department's texts and statuses of the round: reminded and counted with its rows."""
+    return RoundText.objects.filter(strategy__code="sasebo-dx", fiscal_year=FY, department__name=department_name)
 
 
 def _mails_to(address):
@@ -140,6 +145,10 @@ def test_the_department_mail_is_in_japanese_and_lists_the_rows(entry_round, addr
         workflow.entry_save(user=alice, yearly_value=value, actual="10", comment="", expected_version=value.version)
     workflow.entry_submit(user=alice, yearly_values=[returned, submitted])
     workflow.review_return(user=bob, yearly_value=returned, comment="単位を確認してください")
+    text = _texts("観光商工部").order_by("order")[0]
+    text_workflow.round_text_save(user=alice, round_text=text, content="目標", expected_version=text.version)
+    text_workflow.round_text_submit(user=alice, round_texts=[text])
+    text_workflow.round_text_return(user=bob, round_text=text, comment="目標を具体的に")
     run(today)
     (message,) = _mails_to("kanko@city.example")
     assert "令和6年度" in message.subject and "佐世保市DX戦略" in message.subject
@@ -150,7 +159,9 @@ def test_the_department_mail_is_in_japanese_and_lists_the_rows(entry_round, addr
     for row in pending:
         assert f"{row.indicator.code} {row.indicator.name}" in message.body
     assert f"{submitted.indicator.code} " not in message.body
-    assert sum(line.startswith("- ") for line in message.body.splitlines()) == len(pending)
+    texts = _texts("観光商工部")
+    assert sum(line.startswith("- ") for line in message.body.splitlines()) == len(pending) + texts.count()
+    assert f"- {text.owner} " in message.body and "目標を具体的に" in message.body
     assert "未入力" in message.body and "差戻し" in message.body
     assert "単位を確認してください" in message.body
     assert message.from_email == "dxplan@localhost"
@@ -163,9 +174,10 @@ def test_the_dx_office_summary_counts_rows_per_department(entry_round, addresses
     assert summary.to == ["carol@city.example"]  # DX office users with an address only
     assert "令和6年度" in summary.subject
     assert "未入力 / 下書き / 差戻し / 提出済 / 所属長承認済 / 承認済" in summary.body
-    n_kanko = _rows("観光商工部").count()
+    n_kanko = _rows("観光商工部").count() + _texts("観光商工部").count()
     assert f"- 観光商工部: {n_kanko} / 0 / 0 / 0 / 0 / 0" in summary.body
-    assert f"- 港湾部: 0 / 0 / 0 / 0 / 0 / {_rows('港湾部').count()}" in summary.body
+    port_texts = _texts("港湾部").count()  # not entered yet
+    assert f"- 港湾部: {port_texts} / 0 / 0 / 0 / 0 / {_rows('港湾部').count()}" in summary.body
     *_, reminded, unreachable = summary.body.splitlines()
     assert "観光商工部" in reminded and "農林水産部" in reminded
     assert "保健福祉部" in unreachable and "観光商工部" not in unreachable

@@ -246,8 +246,9 @@ def test_queue_query_count_is_the_same_for_10_and_100_indicators(client, carol, 
     def page():
         # session, user, strategy, entry round, departments with rows (filter choices),
         # rows (with indicator, department, last year's actual as subqueries),
-        # reviewer comments (prefetch), carol's department and its parent (page header)
-        with django_assert_num_queries(9):
+        # reviewer comments (prefetch), the round's texts (with their nodes), carol's department
+        # and its parent (page header)
+        with django_assert_num_queries(10):
             return client.get(url).content.decode()
 
     add_department_rows(sasebo, department, 10, status=EntryStatus.FIRST_APPROVED)

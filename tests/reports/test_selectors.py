@@ -150,13 +150,15 @@ def test_report_selectors_cost_the_same_queries_at_two_sizes(sasebo, django_asse
         # vocabularies; phase-year span
         with django_assert_num_queries(2):
             meta = selectors.report_meta(scope, as_of=AS_OF)
-        # policies; narratives; measures; approved versions from the history; target revisions;
-        # step years; steps; indicator values; indicators
-        with django_assert_num_queries(9):
+        # policies; narratives; the round's texts; their versions in force from the history;
+        # measures; approved versions from the history; target revisions; step years; steps;
+        # indicator values; indicators
+        with django_assert_num_queries(11):
             sections = selectors.report_sections(scope)
-        # approved versions from the history; target revisions; then activity indicators with
-        # values; phases; categories; projects (each one streamed cursor)
-        with django_assert_num_queries(6):
+        # the round's phases; their versions in force from the history; approved versions from
+        # the history; target revisions; then activity indicators with values; phases;
+        # categories; projects (each one streamed cursor)
+        with django_assert_num_queries(8):
             projects = list(selectors.report_project_rows(scope, meta))
         # indicators joined with their path and values
         with django_assert_num_queries(1):
