@@ -11,6 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from kpis.permissions import actual_visible, can_read_review_trail
+from kpis.plausibility import uncertain_lines
 from kpis.values import common_places, rounded_value, value_from_columns
 from plans import achievement, fiscal_years
 from reports.dashboards import aggregates, figures, selectors, summary
@@ -109,6 +110,11 @@ def indicator_page(d: Dashboard, indicator_id: int) -> dict:
         if projection.projected is not None else None,
         revisions=[(r.fiscal_year, rev.old, rev.new, rev.reason) for r in table for rev in r.revisions],
     )
+    # Uncertain readings of the source: the indicator's own, then each year's whose actual the
+    # viewer may see (or that has none yet, so the note can only be about the plan).
+    shown = {r.fiscal_year for r in table if r.visible or (r.planned is not None and values[r.fiscal_year].actual_state == "empty")}
+    uncertain = [(None, line) for line in uncertain_lines(indicator.note)] + [
+        (fy, line) for fy, value in sorted(values.items()) if fy in shown for line in uncertain_lines(value.note)]
     history = selectors.value_history(indicator) if trail else []
     for h in history:  # historical rows carry the columns, not the model's properties
         h.planned_display = value_from_columns(h, "planned").display()
@@ -118,7 +124,8 @@ def indicator_page(d: Dashboard, indicator_id: int) -> dict:
         "trail": trail, "history": history, "indicator_history": selectors.indicator_history(indicator) if trail else [],
         "hidden": sum(1 for r in table if not r.visible and r.planned is not None),
         "revision_count": sum(len(r.revisions) for r in table), "comment_count": sum(bool(r.comment) for r in table),
-        "figures": {"chart": figures.indicator_chart(series)},
+        "figures": {"chart": figures.indicator_chart(series)}, "uncertain": uncertain,
+        "uncertain_years": {fy for fy, _line in uncertain if fy is not None},
         "projected_text": with_unit(rounded_value(projection.projected, places), indicator.unit),
         "target_text": with_unit(final.value, indicator.unit) if final else "",
     }
