@@ -23,6 +23,7 @@ NOT_PAGES = {
     "entry:approve": "POST only",
     "reports:create": "POST only",
     "reports:retry": "POST only",
+    "reports:status": "a table row of /reports/, polled by its script (walked as part of /reports/, where the job is listed)",
     "reports:download": "a file download",
     "reports:download-pdf": "a file download",
     "imports:template": "a file download",
@@ -79,7 +80,7 @@ def page_paths(*, staff) -> dict[str, list[str]]:
                                            closed_at=_now())
     elif closed.closed_at is None:
         EntryRound.objects.filter(pk=closed.pk).update(closed_at=_now())
-    job = ReportJob.objects.create(requested_by=staff, strategy=sasebo, fiscal_year=fy, as_of=_now().date())
+    ReportJob.objects.create(requested_by=staff, strategy=sasebo, fiscal_year=fy, as_of=_now().date())
     run = ImportRun.objects.create(created_by=staff, file_name="計画.xlsx", sha256="0" * 64, strategy=sasebo,
                                    strategy_code=sasebo.code, status=ImportRun.Status.REFUSED,
                                    problems=[{"sheet": "KPI", "row": 3, "message": "例"}])
@@ -122,7 +123,6 @@ def page_paths(*, staff) -> dict[str, list[str]]:
         "dashboards:roadmap": [reverse("dashboards:roadmap", kwargs=board)],
         "dashboards:department": [reverse("dashboards:department", kwargs=dict(board, pk=tourism.pk)) + "?fy=2023"],
         "reports:index": [reverse("reports:index")],
-        "reports:status": [reverse("reports:status", args=[job.pk])],
         "imports:upload": [reverse("imports:upload")],
         "imports:detail": [reverse("imports:detail", args=[run.pk])],
     }
