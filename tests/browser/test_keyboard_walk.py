@@ -81,7 +81,8 @@ def test_the_entry_round_by_keyboard_only(browser_page):
     page.keyboard.press("Space")
     assert page.locator(f"tbody#row-{pk} input[name=rows]").is_checked()
     _tab_until(page, lambda f: f["tag"] == "button" and f["name"] == "scope" and f["value"] == "selected")
-    page.keyboard.press("Enter")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     page.wait_for_load_state("networkidle")
     row.refresh_from_db()
     assert row.status in (EntryStatus.SUBMITTED, EntryStatus.APPROVED)

@@ -94,3 +94,11 @@ def test_indicator_page_prints_the_entered_decimals_and_a_tidy_projection(client
     # 「…には54.3%となる見込みです（目標値：45.0%）」: the plan's one decimal, no stray spaces.
     assert re.search(r"には\d+(\.\d)?%となる見込みです（目標値：\d+\.\d%）", sentence), sentence
     assert " ）" not in sentence and " %" not in sentence
+
+
+def test_bar_labels_are_black_except_on_the_dark_blue():
+    bar = figures.grade_distribution({"A": 5, "B": 2, "C": 1, "－": 3})["data"][0]
+    colours = dict(zip(bar["x"], bar["insidetextfont"]["color"], strict=True))
+    assert colours == {"A": "#ffffff", "B": "#000000", "C": "#000000", "－": "#000000"}
+    stacked = figures.stacked_grades([("KPI", {"A": 1, "－": 2})])
+    assert [t["insidetextfont"]["color"] for t in stacked["data"]] == ["#ffffff", "#000000"]
