@@ -121,3 +121,13 @@ def test_the_grid_and_the_reviewers_queue_show_the_warning(client, alice, bob, c
     assert 'class="flag plausibility"' in queue and "実績値12,345は計画値6と10倍を超えて離れています" in queue
     english = client.get(f"/entry/sasebo-dx/{FY}/review/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "The actual 12,345 is more than 10 times away from the planned 6" in english
+
+
+def test_the_api_save_answers_with_the_warnings(client, alice, counted):
+    client.force_login(alice)
+    response = client.post(f"/api/v1/yearly-values/{counted.pk}/save/",
+                           {"actual": "５．５％", "comment": "", "version": counted.version},
+                           content_type="application/json", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200, response.content
+    (warning,) = response.json()["warnings"]
+    assert warning.startswith("A % sign was typed, but this indicator's unit is “件”")
