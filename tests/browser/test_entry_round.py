@@ -121,7 +121,7 @@ def test_year_end_round_through_every_role(browser_page):
             expect(_row(page, pk).locator(".plausibility .needs-comment")).to_be_visible()
             page.locator(f"#comment-{pk}").fill("集計表の値をそのまま入力しました")
             page.locator(f"#comment-{pk}").press("Control+s")
-            expect(_row(page, pk).locator(".saved-note")).to_be_visible()
+            expect(_row(page, pk).locator(".plausibility .needs-comment")).to_have_count(0)  # saved with it
 
     page.locator("button[name=scope][value=drafts]").click()
     page.wait_for_load_state()
@@ -160,7 +160,7 @@ def test_year_end_round_through_every_role(browser_page):
     if corrected.actual_warnings and not corrected.comment:
         page.locator(f"#comment-{third}").fill("千人単位に直しました")
         page.locator(f"#comment-{third}").press("Control+s")
-        expect(_row(page, third).locator(".saved-note")).to_be_visible()
+        expect(_row(page, third).locator(".plausibility .needs-comment")).to_have_count(0)
     page.locator(f"input[name=rows][value='{third}']").check()
     page.locator("button[name=scope][value=selected]").click()
     page.wait_for_load_state()
