@@ -84,12 +84,18 @@ class YearlyValueSerializer(serializers.Serializer):
     expected_value = serializers.SerializerMethodField(
         help_text="On the straight line from baseline to final target; null without both."
     )
+    warnings = serializers.ListField(
+        child=serializers.CharField(), source="warning_messages", read_only=True,
+        help_text="Why the actual needs a second look (far from the plan or last year, a % on a non-percent "
+                  "unit; kpis/plausibility.py), in your language; a row with warnings is submitted only with a comment.",
+    )
 
     def to_representation(self, obj):
         data = super().to_representation(obj)
         if not data["actual_visible"]:
             # The rate and grade would give the actual away too.
-            data.update(actual=dict(HIDDEN_ACTUAL), comment="", achievement_rate=None, grade=achievement.NOT_EVALUABLE)
+            data.update(actual=dict(HIDDEN_ACTUAL), comment="", achievement_rate=None, grade=achievement.NOT_EVALUABLE,
+                        warnings=[])
         return data
 
     def get_actual_visible(self, obj) -> bool:

@@ -13,14 +13,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from plans.achievement import EMPTY, NUMBER, TEXT, Value
 
 __all__ = [
     "COLUMNS", "MAX_DIGITS", "MAX_INTEGER_DIGITS", "MAX_NUMBER", "MAX_PLACES", "MAX_TEXT", "LimitExceeded",
     "column_names", "limit_exceeded", "stored_number", "stored_value", "value_columns", "value_from_columns",
-    "value_places",
+    "value_places", "common_places", "rounded_value",
 ]
 
 MAX_PLACES = 6  # decimals a number column keeps
@@ -42,6 +42,21 @@ def value_places(value: Value) -> int:
     if not value.is_number:
         return 0
     return max(0, -value.number.as_tuple().exponent)
+
+
+def common_places(values) -> int:
+    """The decimals an indicator's figures are read with: the most any of its numbers was
+    entered with (planned 75.0 and baseline 68.9 → 1), so derived numbers (期待値, the
+    projection) print like the entered ones. Non-numbers and None are skipped."""
+    return max((value_places(v) for v in values if v is not None and v.is_number), default=0)
+
+
+def rounded_value(number: Decimal | None, places: int) -> Value:
+    """A derived number rounded half-up to `places` decimals, as a Value (EMPTY for None):
+    7.6667 at 0 places is 8, 75 at 1 place is 75.0."""
+    if number is None:
+        return Value(EMPTY)
+    return Value(NUMBER, number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
 
 
 def stored_value(state: str | None, number: Decimal | None, places: int | None, text: str | None) -> Value:

@@ -22,7 +22,7 @@ from django.db.models import Value as V
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kpis import permissions, services
+from kpis import permissions, plausibility, services
 from kpis.entry_input import EntryInputError, parse_actual, parse_planned
 from kpis.history_rows import history_rows_create
 from kpis.models import (
@@ -152,7 +152,8 @@ def entry_save(*, user, yearly_value: YearlyValue, actual: str, comment: str, ex
     except EntryInputError as error:
         raise ValidationError({"actual": str(error)}) from None
     comment = _clean_comment(comment)
-    new_columns = {**value_columns("actual", parsed), "comment": comment}
+    new_columns = {**value_columns("actual", parsed), "comment": comment,
+                   "actual_warnings": _plausibility(value, parsed, typed=actual)}
     if all(getattr(value, name) == new for name, new in new_columns.items()):
         return value  # nothing changed: no new version, no history row
     for name, new in new_columns.items():
@@ -173,6 +174,14 @@ def entry_save(*, user, yearly_value: YearlyValue, actual: str, comment: str, ex
     return value
 
 
+def _plausibility(value: YearlyValue, parsed, *, typed: str) -> list[dict]:
+    """kpis.plausibility's warnings on an entered actual (one query: last year's actual)."""
+    previous = YearlyValue.objects.filter(indicator_id=value.indicator_id, fiscal_year=value.fiscal_year - 1).first()
+    return plausibility.check_actual(
+        actual=parsed, planned=value.planned, previous=previous.actual if previous else None,
+        unit=value.indicator.unit, typed=typed, factor=value.indicator.strategy.plausibility_factor)
+
+
 def _status_after_submit(strategy) -> str:
     if strategy.manager_review or strategy.dx_review:
         return EntryStatus.SUBMITTED
@@ -190,6 +199,10 @@ def entry_submit(*, user, yearly_values) -> list[YearlyValue]:
     empty = [(v, _("enter a value, 「－」 or 「…」 before submitting.")) for v in values if v.actual.state == "empty"]
     if empty:
         _refuse_rows(empty, denied=False)
+    unexplained = [(v, _("the value was saved with a warning; explain it in the evaluation comment before submitting."))
+                   for v in values if v.actual_warnings and not v.comment.strip()]
+    if unexplained:
+        _refuse_rows(unexplained, denied=False)
     moves = [(value, ReviewStage.DEPARTMENT, _status_after_submit(value.indicator.strategy)) for value in values]
     _transition(moves, user=user, action=ReviewAction.SUBMITTED, submitted=True)
     return values

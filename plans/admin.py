@@ -154,7 +154,7 @@ class StrategyAdmin(admin.ModelAdmin):
         (None, {"fields": ("municipality", "code", "title", "description", "order")}),
         (_("Period"), {"fields": ("first_fiscal_year", "last_fiscal_year", "plan_as_of", "actuals_as_of")}),
         (_("Level labels"), {"fields": ("label_basic_policy", "label_measure", "label_step", "label_project")}),
-        (_("Grading"), {"fields": ("grade_bands",)}),
+        (_("Grading"), {"fields": ("grade_bands", "plausibility_factor")}),
     )
 
 

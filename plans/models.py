@@ -6,8 +6,11 @@ so the visible labels are data on the Strategy (`label_*`), never code.
 """
 
 
+from decimal import Decimal
+
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -129,6 +132,12 @@ class Strategy(models.Model):
     )
     dx_review = models.BooleanField(
         _("second review by the DX office"), default=True, help_text=_("二次評価: the DX office approves or returns.")
+    )
+    plausibility_factor = models.DecimalField(
+        _("plausibility factor"), max_digits=6, decimal_places=2, default=Decimal(10),
+        validators=[MinValueValidator(Decimal("1.01"))],
+        help_text=_("An entered actual more than this many times larger or smaller than the plan or the previous fiscal year "
+                    "is saved with a warning and needs a comment before it is submitted."),
     )
     order = models.PositiveIntegerField(_("order"), default=0)
 

@@ -12,9 +12,11 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from kpis.plausibility import warnings_from_json
 from kpis.rates import RATE_MAX_DIGITS, RATE_PLACES, rate_for
 from kpis.values import MAX_DIGITS, MAX_PLACES, MAX_TEXT, column_names, stored_number, value_from_columns
 from plans import achievement
@@ -226,6 +228,8 @@ class YearlyValue(models.Model):
     actual_text = models.CharField(_("actual: text"), max_length=MAX_TEXT, blank=True)
     comment = models.TextField(_("evaluation comment (進捗状況・評価)"), blank=True)
     note = models.TextField(_("note"), blank=True, help_text=_("Remarks on the data, e.g. an uncertain reading."))
+    # What kpis.plausibility found when the actual was entered (a list of dicts; [] when plausible).
+    actual_warnings = models.JSONField(_("warnings on the actual"), default=list, blank=True)
     status = models.CharField(
         _("entry status"), max_length=20, choices=EntryStatus.choices, default=EntryStatus.NOT_ENTERED, db_index=True
     )
@@ -281,6 +285,12 @@ class YearlyValue(models.Model):
     @property
     def actual(self) -> achievement.Value:
         return value_from_columns(self, "actual")
+
+    @property
+    def warning_messages(self) -> list[str]:
+        """The plausibility warnings of the actual, in the active language."""
+        language = get_language()
+        return [w.message(language) for w in warnings_from_json(self.actual_warnings)]
 
     def achievement_rate(self) -> Decimal | None:
         """The rate this row should store (kpis.rates.rate_for); what save() and refresh_rates

@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from kpis.models import EntryStatus
 from kpis.permissions import actual_visible
+from kpis.values import rounded_value
 from plans import achievement
 from reports.dashboards.selectors import DepartmentRow, IndicatorRow, ValueRow
 
@@ -225,7 +226,10 @@ class Projection:
 RECENT_YEARS = 3  # "the recent trend": the last three years with a numeric actual
 
 
-def projection(actuals: dict[int, achievement.Value], target, *, direction: str, tolerance) -> Projection:
+def projection(actuals: dict[int, achievement.Value], target, *, direction: str, tolerance,
+               places: int | None = None) -> Projection:
+    """The recent trend read at the target's year. With `places` the projection is rounded to
+    the indicator's decimals before it is judged, so the sentence and its verdict agree."""
     points = [(fy, v) for fy, v in sorted(actuals.items()) if v.is_number][-RECENT_YEARS:]
     result = Projection(points=len(points))
     if target is None or len(points) < 2:
@@ -236,6 +240,8 @@ def projection(actuals: dict[int, achievement.Value], target, *, direction: str,
         return result
     result.start, result.target = (last_fy, last.number), (target_fy, target_number)
     result.projected = achievement.project_trend(points, target_fy)
+    if places is not None and result.projected is not None:
+        result.projected = rounded_value(result.projected, places).number
     result.reaches = achievement.will_reach_target(
         projected=result.projected, target=target_number, direction=direction, tolerance=tolerance
     )

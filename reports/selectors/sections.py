@@ -8,6 +8,7 @@ from collections import defaultdict
 from django.db.models import Q
 
 from kpis.models import Indicator, RoundTextKind, YearlyValue, stored_value
+from kpis.plausibility import uncertain_lines
 from plans import achievement
 from plans.models import BasicPolicy, Measure, Narrative, NarrativeKind, Step, StepYear
 from reports.selectors.columns import NO_VALUE, ValueColumns, YearValue
@@ -142,11 +143,12 @@ def _section_indicators(scope: Scope) -> dict[tuple, list[IndicatorRow]]:
                                         project__isnull=True)
     stored = YearlyValue.objects.filter(indicator__in=queryset.values("pk"))
     as_of = scope.as_of_reading(stored)
-    values, revised = defaultdict(dict), defaultdict(list)
+    values, revised, uncertain = defaultdict(dict), defaultdict(list), defaultdict(list)
     for value in stored.values_list(
-        "pk", "indicator_id", "fiscal_year", *PLANNED.names, *ACTUAL.names, "comment", "status", "updated_at",
+        "pk", "indicator_id", "fiscal_year", *PLANNED.names, *ACTUAL.names, "comment", "status", "updated_at", "note",
         named=True,
     ):
+        uncertain[value.indicator_id] += [(value.fiscal_year, line) for line in uncertain_lines(value.note)]
         actual, comment = as_of.actual(value.pk, value.status, value.updated_at, ACTUAL(value), value.comment)
         values[value.indicator_id][value.fiscal_year] = YearValue(as_of.planned(value.pk, PLANNED(value)), actual,
                                                                   comment)
@@ -156,7 +158,7 @@ def _section_indicators(scope: Scope) -> dict[tuple, list[IndicatorRow]]:
     for row in queryset.order_by("order", "pk").values_list(
         "pk", "basic_policy_id", "basic_policy__code", "basic_policy__title", "measure_id", "measure__code",
         "measure__title", "name", "unit", "direction", "baseline_value", "baseline_places", "baseline_fiscal_year",
-        "tolerance", "formula", named=True,
+        "tolerance", "formula", "note", named=True,
     ):
         if row.basic_policy_id:
             key, owner = ("p", row.basic_policy_id), f"{row.basic_policy__code} {row.basic_policy__title}"
@@ -171,7 +173,9 @@ def _section_indicators(scope: Scope) -> dict[tuple, list[IndicatorRow]]:
                                           tolerance=row.tolerance, baseline_value=baseline,
                                           baseline_year=row.baseline_fiscal_year,
                                           revisions=tuple(sorted(revised.get(row.pk, []),
-                                                                 key=lambda r: (r.revised_on, r.fiscal_year)))))
+                                                                 key=lambda r: (r.revised_on, r.fiscal_year))),
+                                          uncertain=tuple([(None, line) for line in uncertain_lines(row.note)]
+                                                          + sorted(uncertain.get(row.pk, [])))))
     return result
 
 

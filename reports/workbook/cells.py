@@ -38,7 +38,7 @@ _PLAIN_NUMBER_RE = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?")
 FONT_NAME = "ＭＳ Ｐゴシック"  # on every Japanese Windows; its line height is what LINE_HEIGHT assumes
 MARK_TEXTS = ("－", "…")
 DATE_FORMAT = '[$-411]ggge"年"m"月"d"日"'  # 令和7年4月1日 (Excel and LibreOffice), a real date cell
-RATE_FORMAT = "0.0%"
+RATE_FORMAT = "#,##0.0%"  # 205,750.0% (a rate may far exceed 100 %: see column_width)
 # Points per line of 10 pt Japanese text, and width units a full-width character takes.
 LINE_HEIGHT = 14.0
 FULL_WIDTH_UNITS = 2.0
@@ -61,6 +61,26 @@ def clean(text: str) -> str:
 def number_format(places: int, unit: str = "") -> str:
     fmt = "#,##0" + ("." + "0" * places if places else "")
     return fmt + '"%"' if unit == "%" else fmt
+
+
+# Width units around a number so Excel never shows "###": its margins and the cell's padding.
+NUMBER_PADDING = 2.0
+
+
+def rate_text(rate: Decimal) -> str:
+    """A rate (percent units) as RATE_FORMAT prints it: 205,750.0%."""
+    return format(rate, ",.1f") + "%"
+
+
+def value_text(value: Value, unit: str = "") -> str:
+    """A value as SheetWriter.value prints it (number_format: separators, its decimals, "%")."""
+    return value.display() + ("%" if value.state == NUMBER and unit == "%" else "")
+
+
+def column_width(texts, minimum: float) -> float:
+    """The width a column of numbers needs to show every one of `texts` whole (no "###"):
+    the widest text and NUMBER_PADDING, never less than `minimum`."""
+    return max([minimum, *(text_width(t) + NUMBER_PADDING for t in texts)])
 
 
 _BORDER = Border(*(Side(style="thin", color="999999"),) * 4)

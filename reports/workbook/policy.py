@@ -14,7 +14,7 @@ from openpyxl.utils import get_column_letter
 
 from plans.fiscal_years import era_label, short_label
 from reports.workbook import labels
-from reports.workbook.cells import SheetWriter
+from reports.workbook.cells import SheetWriter, column_width, rate_text, value_text
 from reports.workbook.charts import CHART_WIDTH, ROWS_PER_CHART, ChartData
 from reports.workbook.printing import Page, fit_widths, report_footer, width_cm
 
@@ -26,7 +26,7 @@ from reports.workbook.rows import PolicySection, ReportMeta
 class Columns:
     """Column numbers (1-based) of a policy sheet with `years` fiscal-year columns."""
 
-    def __init__(self, years: int):
+    def __init__(self, years: int, *, year_width: float = 9, rate_width: float = 8):
         self.owner, self.name, self.kind, self.first_year = 1, 2, 3, 4
         self.last_year = 3 + years
         self.formula, self.comment = years + 4, years + 5
@@ -34,7 +34,7 @@ class Columns:
         self.last = self.evaluated
         # The texts (owner, name, formula, comment) wrap narrower where the years need the room,
         # so that A4 fit to width still prints 8 pt.
-        wanted = [18, 24, 5] + [9] * years + [32, 32, 8, 5, 7]
+        wanted = [18, 24, 5] + [year_width] * years + [32, 32, rate_width, 5, 7]
         flexible = {self.owner - 1, self.name - 1, self.formula - 1, self.comment - 1}
         self.widths = fit_widths(wanted, flexible, PAGE)
         # Two charts side by side: one under the name and years, one under the texts.
@@ -44,7 +44,10 @@ class Columns:
 
 def write_policy_sheet(workbook, styler, meta: ReportMeta, section: PolicySection, title: str,
                        chart_data: ChartData) -> None:
-    cols = Columns(len(meta.fiscal_years))
+    # Year and rate columns as wide as their widest number, so no cell shows "###".
+    cols = Columns(len(meta.fiscal_years), year_width=column_width(
+        (value_text(v, i.unit) for i in section.indicators for v in (*i.planned, *i.actual)), 9),
+        rate_width=column_width((rate_text(i.rate) for i in section.indicators if i.rate is not None), 8))
     sheet = SheetWriter(workbook, styler, title, cols.widths, freeze="A3", print_rows="1:2",
                         page=Page(paper=PAGE.paper, footer=report_footer(meta.fiscal_year)))
     year = era_label(meta.fiscal_year)
@@ -69,6 +72,8 @@ def write_policy_sheet(workbook, styler, meta: ReportMeta, section: PolicySectio
     charts = _indicators(sheet, cols, meta, section, chart_data)
     if any(indicator.revisions for indicator in section.indicators):
         _revisions(sheet, cols, section)
+    if any(indicator.uncertain for indicator in section.indicators):
+        _uncertain(sheet, cols, section)
     if section.steps:
         sheet.skip()
         _steps(sheet, cols, meta, section)
@@ -138,6 +143,20 @@ def _revisions(sheet, cols, section) -> None:
                 new=_with_unit(revision.new.display() or "－", indicator.unit),
                 date=labels.DATE.format(d=revision.revised_on), reason=revision.reason,
             )
+            row = sheet.append([sheet.text(note, "plain")] + [sheet.blank("plain")] * (cols.last - 1),
+                               height=sheet.height(sheet.lines(note, 1, cols.last)))
+            sheet.merge(row, 1, row, cols.last)
+
+
+def _uncertain(sheet, cols, section) -> None:
+    """A footnote per uncertain reading (kpis.plausibility.uncertain_lines of the notes)."""
+    sheet.skip()
+    _full_row(sheet, cols, sheet.text(labels.UNCERTAIN, "subtitle"), None)
+    for indicator in section.indicators:
+        for fiscal_year, line in indicator.uncertain:
+            note = labels.UNCERTAIN_NOTE.format(
+                indicator=indicator.name, note=line,
+                year=short_label(fiscal_year) if fiscal_year is not None else labels.UNCERTAIN_INDICATOR)
             row = sheet.append([sheet.text(note, "plain")] + [sheet.blank("plain")] * (cols.last - 1),
                                height=sheet.height(sheet.lines(note, 1, cols.last)))
             sheet.merge(row, 1, row, cols.last)

@@ -72,6 +72,7 @@ class IndicatorRow:
     baseline: Value | None = None
     baseline_year: int | None = None
     revisions: tuple[Revision, ...] = ()  # in force at the as-of date, oldest first
+    uncertain: tuple[tuple[int | None, str], ...] = ()  # (fiscal year or None for the indicator, note line)
 
 
 @dataclass(frozen=True)

@@ -114,6 +114,15 @@ def test_year_end_round_through_every_role(browser_page):
     page.locator(f"#actual-{second}").press("Control+s")
     expect(_row(page, second).locator(".saved-note")).to_be_visible()
 
+    # A value far from its plan or last year is saved with a warning (kpis/plausibility.py) and
+    # goes up only with a comment that explains it.
+    for pk in (first, second, third):
+        if YearlyValue.objects.get(pk=pk).actual_warnings and not YearlyValue.objects.get(pk=pk).comment:
+            expect(_row(page, pk).locator(".plausibility .needs-comment")).to_be_visible()
+            page.locator(f"#comment-{pk}").fill("集計表の値をそのまま入力しました")
+            page.locator(f"#comment-{pk}").press("Control+s")
+            expect(_row(page, pk).locator(".plausibility .needs-comment")).to_have_count(0)  # saved with it
+
     page.locator("button[name=scope][value=drafts]").click()
     page.wait_for_load_state()
     for pk in (first, second, third):
@@ -147,6 +156,11 @@ def test_year_end_round_through_every_role(browser_page):
     page.locator(f"#actual-{third}").fill("1.5")
     page.locator(f"#actual-{third}").press("Control+s")
     expect(returned.locator(".status-draft")).to_be_visible()
+    corrected = YearlyValue.objects.get(pk=third)
+    if corrected.actual_warnings and not corrected.comment:
+        page.locator(f"#comment-{third}").fill("千人単位に直しました")
+        page.locator(f"#comment-{third}").press("Control+s")
+        expect(_row(page, third).locator(".plausibility .needs-comment")).to_have_count(0)
     page.locator(f"input[name=rows][value='{third}']").check()
     page.locator("button[name=scope][value=selected]").click()
     page.wait_for_load_state()

@@ -146,7 +146,7 @@ def test_numbers_keep_their_decimals_and_marks_are_shown_as_such():
     assert row[3].value == 100 and row[3].number_format == '#,##0.0"%"'
     assert actual[4].value == 95.1 and actual[4].number_format == '#,##0.0"%"'
     assert actual[7].value == "－" and actual[8].value == "…"
-    assert row[12].number_format == "0.0%"
+    assert row[12].number_format == "#,##0.0%"
     counts = next(r for r in ws.iter_rows() if r[1].value == "データを活用した事業立案数（件）")
     assert counts[5].value == 5 and counts[5].number_format == "#,##0"
     assert counts[12].value == "－"  # no rate: 評価不能
