@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "projects",
     "imports",
     "reports",
+    "public",
 ]
 
 MIDDLEWARE = [

@@ -25,6 +25,7 @@ urlpatterns = [
     path("dashboards/", include("reports.dashboards.urls")),
     path("reports/", include("reports.urls")),
     path("imports/", include("imports.urls")),
+    path("public/", include("public.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
