@@ -5,6 +5,7 @@ from public import views
 app_name = "public"
 
 urlpatterns = [
+    path("manage/", views.manage_index, name="manage-index"),
     path("manage/<slug:code>/", views.manage, name="manage"),
     path("manage/<slug:code>/publish/", views.publish, name="publish"),
     path("manage/<slug:code>/preview/<int:fiscal_year>/", views.preview, name="preview"),

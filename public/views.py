@@ -138,6 +138,16 @@ def _fiscal_year_param(request, strategy) -> int | None:
 
 @login_required
 @require_GET
+def manage_index(request):
+    """The strategies, each linking to its publishing page."""
+    if not can_publish(request.user):
+        raise PermissionDenied(_("Only the DX office and administrators publish."))
+    strategies = Strategy.objects.select_related("municipality").order_by("municipality__name", "title")
+    return render(request, "public/manage_index.html", {"strategies": strategies})
+
+
+@login_required
+@require_GET
 def manage(request, code: str):
     """Publications of a strategy, with the check of what the chosen year lacks."""
     strategy = _strategy_for_publisher(request, code)

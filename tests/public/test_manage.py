@@ -56,3 +56,14 @@ def test_preview_shows_the_public_page_unsaved(client, carol):
     assert response.status_code == 200 and "プレビュー" in response.content.decode()
     assert "no-store" in response["Cache-Control"]
     assert not Publication.objects.exists()
+
+
+def test_nav_links_the_publishing_index_for_the_dx_office_only(client, carol):
+    _login(client, "carol")
+    body = client.get("/public/manage/").content.decode()
+    assert 'href="/public/manage/sasebo-dx/"' in body
+    assert 'href="/public/manage/"' in client.get("/?list=1").content.decode()
+    client.logout()
+    _login(client, "erin")
+    assert client.get("/public/manage/").status_code == 403
+    assert 'href="/public/manage/"' not in client.get("/?list=1").content.decode()
