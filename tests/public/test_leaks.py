@@ -12,7 +12,7 @@ from kpis.models import EntryStatus, YearlyValue
 # Anonymous access on purpose: the login page, the language switch, the health check, the
 # API's schema and docs (structure only, no data), static redirects, the public portal.
 OPEN = ("accounts/login/", "accounts/logout/", "admin/login/", "admin/logout/", "i18n/", "healthz", "api/schema/", "api/docs/", "favicon.ico",
-        "public/")
+        "public/", "api/public/")
 SAMPLE = {"int": "1", "slug": "sasebo-dx", "str": "x", "path": "x", "uuid": "00000000-0000-0000-0000-000000000000"}
 
 
