@@ -23,7 +23,10 @@ def _value(value: dict | None) -> str:
     return "" if value is None else show(value["display"])
 
 
-def page_context(document: dict, *, publication, years: list, lang: str) -> dict:
+def page_context(document: dict, *, publication, years: list, lang: str, relative: bool = False) -> dict:
+    """The page's context. `relative`: links for the static export (public.static_export), where
+    each published year is a folder `<fiscal_year>/` holding index.html (Japanese), en.html,
+    open-data.csv and open-data.json, and the style sheets are in `static/` beside the folders."""
     fy = document["fiscal_year"]
     municipality, strategy = document["municipality"]["code"], document["strategy"]["code"]
     query = "" if lang == "ja" else f"?lang={lang}"
@@ -61,14 +64,23 @@ def page_context(document: dict, *, publication, years: list, lang: str) -> dict
                       "planned": _value(_of_year(p["values"], fy, "planned"))} for p in document["projects"]],
         "phase_years": document["phase_years"],
         "year_links": [{"fiscal_year": p.fiscal_year, "current": p.fiscal_year == fy,
-                        "url": reverse("public:page", kwargs={**base, "fiscal_year": p.fiscal_year}) + query}
+                        "url": (f"../{p.fiscal_year}/{_file(lang)}" if relative else
+                                reverse("public:page", kwargs={**base, "fiscal_year": p.fiscal_year}) + query)}
                        for p in years],
-        "csv_url": reverse("public:download", kwargs={**base, "fiscal_year": fy, "fmt": "csv"}),
-        "json_url": reverse("public:download", kwargs={**base, "fiscal_year": fy, "fmt": "json"}),
+        "csv_url": "open-data.csv" if relative else reverse("public:download",
+                                                             kwargs={**base, "fiscal_year": fy, "fmt": "csv"}),
+        "json_url": "open-data.json" if relative else reverse("public:download",
+                                                               kwargs={**base, "fiscal_year": fy, "fmt": "json"}),
         "other_language": {"code": "en" if lang == "ja" else "ja", "label": "English" if lang == "ja" else "日本語",
-                           "url": "?lang=en" if lang == "ja" else "?lang=ja"},
+                           "url": _file("en" if lang == "ja" else "ja") if relative else
+                           ("?lang=en" if lang == "ja" else "?lang=ja")},
+        "static_base": "../static/" if relative else "",
         "era_label": fiscal_years.era_label(fy),
     }
+
+
+def _file(lang: str) -> str:
+    return "index.html" if lang == "ja" else f"{lang}.html"
 
 
 def _of_year(values: list[dict], fy: int, key: str) -> dict | None:

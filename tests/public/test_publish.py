@@ -39,20 +39,20 @@ def test_admin_publishes(dave, sasebo):
 
 def test_an_open_round_is_refused_until_closed(carol, sasebo):
     # The demo's 令和6年度 round is open.
-    with pytest.raises(ValidationError, match="not closed"):
+    with pytest.raises(ValidationError, match="締め切られていません"):
         publication_publish(user=carol, strategy=sasebo, fiscal_year=2024)
     EntryRound.objects.filter(strategy=sasebo, fiscal_year=2024).update(closed_at=timezone.now())
     assert publication_publish(user=carol, strategy=sasebo, fiscal_year=2024).fiscal_year == 2024
 
 
 def test_a_year_not_over_without_a_round_is_refused(sasebo):
-    assert "has not ended" in year_refusal(strategy=sasebo, fiscal_year=2025, today=datetime.date(2026, 3, 31))
+    assert "まだ終わっておらず" in year_refusal(strategy=sasebo, fiscal_year=2025, today=datetime.date(2026, 3, 31))
     assert year_refusal(strategy=sasebo, fiscal_year=2025, today=datetime.date(2026, 4, 1)) is None
-    assert "not a fiscal year" in year_refusal(strategy=sasebo, fiscal_year=2040)
+    assert "この計画の年度ではありません" in year_refusal(strategy=sasebo, fiscal_year=2040)
 
 
 def test_a_correction_needs_a_reason_and_replaces_the_publication(published, carol, sasebo):
-    with pytest.raises(ValidationError, match="reason"):
+    with pytest.raises(ValidationError, match="訂正の理由を入力してください"):
         publication_publish(user=carol, strategy=sasebo, fiscal_year=2023)
     corrected = publication_publish(user=carol, strategy=sasebo, fiscal_year=2023, reason="数値の誤り")
     published.refresh_from_db()
@@ -66,7 +66,7 @@ def test_withdraw_needs_a_reason_and_happens_once(published, carol, alice):
     with pytest.raises(PermissionDenied):
         publication_withdraw(user=alice, publication=published, reason="x")
     publication_withdraw(user=carol, publication=published, reason="誤り")
-    with pytest.raises(ValidationError, match="already"):
+    with pytest.raises(ValidationError, match="すでに取り下げられています"):
         publication_withdraw(user=carol, publication=published, reason="again")
     published.refresh_from_db()
     assert published.withdrawn_reason == "誤り" and published.withdrawn_by == carol
