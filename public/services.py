@@ -21,6 +21,7 @@ from public.models import DEFAULT_LICENCE, Publication, PublicationStatus
 from public.snapshot import snapshot_build
 
 REASON_MAX_LENGTH = 2000
+LICENCE_MAX_LENGTH = Publication._meta.get_field("licence").max_length
 
 
 def year_refusal(*, strategy, fiscal_year: int, today=None) -> str | None:
@@ -56,6 +57,8 @@ def publication_publish(*, user, strategy: Strategy, fiscal_year: int, reason: s
     if len(reason) > REASON_MAX_LENGTH:
         raise ValidationError(_("The reason is too long (at most %(n)d characters).") % {"n": REASON_MAX_LENGTH})
     licence = licence.strip() or DEFAULT_LICENCE
+    if len(licence) > LICENCE_MAX_LENGTH:
+        raise ValidationError(_("The licence is too long (at most %(n)d characters).") % {"n": LICENCE_MAX_LENGTH})
     latest = Publication.objects.filter(strategy=strategy, fiscal_year=fiscal_year).order_by("-published_at",
                                                                                              "-pk").first()
     now = timezone.now()

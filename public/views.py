@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from kpis.permissions import can_publish
 from plans import fiscal_years
@@ -73,7 +73,7 @@ def _etag(publication: Publication, years: list[Publication], *parts: str) -> st
     return '"' + hashlib.sha256(key.encode()).hexdigest()[:32] + '"'
 
 
-@require_GET
+@require_safe
 def page(request, municipality: str, strategy: str, fiscal_year: int):
     try:
         publication, years = _published(municipality, strategy, fiscal_year)
@@ -87,7 +87,7 @@ def page(request, municipality: str, strategy: str, fiscal_year: int):
     return _cached(request, response, _etag(publication, years, "page", lang))
 
 
-@require_GET
+@require_safe
 def latest(request, municipality: str, strategy: str):
     """The strategy's latest published year (a stable link for the city's site)."""
     years = selectors.published_years(municipality, strategy)
@@ -96,7 +96,7 @@ def latest(request, municipality: str, strategy: str):
     return redirect("public:page", municipality, strategy, years[0].fiscal_year)
 
 
-@require_GET
+@require_safe
 def download(request, municipality: str, strategy: str, fiscal_year: int, fmt: str):
     if fmt not in ("csv", "json"):
         return not_found(request)

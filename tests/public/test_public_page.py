@@ -85,3 +85,8 @@ def test_page_costs_two_queries_at_two_sizes(db, carol, client, django_assert_nu
             response = client.get("/public/pubsize/pubsize/2024/")
         assert response.status_code == 200
         assert len(publication.document["policies"]) >= factor
+
+
+def test_head_is_answered_like_get(published, client):
+    response = client.head(PAGE)
+    assert response.status_code == 200 and response["ETag"] == client.get(PAGE)["ETag"]

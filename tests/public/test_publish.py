@@ -106,3 +106,15 @@ def test_small_round_closed_year_publishes(db, carol):
     EntryRound.objects.filter(pk=setup.entry_round.pk).update(closed_at=timezone.now())
     publication = publication_publish(user=carol, strategy=setup.strategy, fiscal_year=2024)
     assert publication.document["policies"][0]["indicators"][0]["name"] == "公開の指標"
+
+
+def test_too_long_licence_or_reason_changes_nothing(carol, sasebo):
+    with pytest.raises(ValidationError, match="ライセンスが長すぎます"):
+        publication_publish(user=carol, strategy=sasebo, fiscal_year=2023, licence="x" * 101)
+    assert not Publication.objects.exists()
+    publication = publication_publish(user=carol, strategy=sasebo, fiscal_year=2023, licence="CC0 1.0")
+    assert publication.licence == publication.document["licence"] == "CC0 1.0"
+    with pytest.raises(ValidationError, match="理由が長すぎます"):
+        publication_withdraw(user=carol, publication=publication, reason="x" * 2001)
+    publication.refresh_from_db()
+    assert publication.is_published
