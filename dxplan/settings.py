@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "projects",
     "imports",
     "reports",
+    "public",
 ]
 
 MIDDLEWARE = [
@@ -288,6 +289,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "plans.api_query.CappedLimitOffsetPagination",
     "PAGE_SIZE": 100,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # The public API (/api/public/v1/) is anonymous: requests per client address.
+    "DEFAULT_THROTTLE_RATES": {"public_api": env_str("DXPLAN_PUBLIC_API_RATE", "120/min")},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "dxplan API",

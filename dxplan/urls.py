@@ -26,11 +26,13 @@ urlpatterns = [
     path("dashboards/", include("reports.dashboards.urls")),
     path("reports/", include("reports.urls")),
     path("imports/", include("imports.urls")),
+    path("public/", include("public.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(authentication_form=SignInForm), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("dxplan.api_urls")),
+    path("api/public/v1/", include("public.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's start-up code as a script file, as the CSP requires.
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),

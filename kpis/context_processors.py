@@ -50,6 +50,10 @@ class Flags:
         return self._ask(rules.can_use_reports)
 
     @cached_property
+    def publish(self) -> bool:
+        return self._ask(rules.can_publish)
+
+    @cached_property
     def import_plans(self) -> bool:
         return self._ask(rules.can_import)
 

@@ -110,6 +110,12 @@ def can_use_reports(user) -> bool:
     return bool(user and user.is_authenticated and is_dx_office(user))
 
 
+def can_publish(user) -> bool:
+    """Publish a closed fiscal year to the public portal and withdraw a publication: the DX
+    office and administrators (public.services asks it; the year's own rule lives there)."""
+    return bool(user and user.is_authenticated and is_dx_office(user))
+
+
 def can_import(user) -> bool:
     """Upload and import plan workbooks: administrators only."""
     return _role(user) == Role.ADMIN

@@ -157,21 +157,27 @@ def _section_indicators(scope: Scope) -> dict[tuple, list[IndicatorRow]]:
     result = defaultdict(list)
     for row in queryset.order_by("order", "pk").values_list(
         "pk", "basic_policy_id", "basic_policy__code", "basic_policy__title", "measure_id", "measure__code",
-        "measure__title", "name", "unit", "direction", "baseline_value", "baseline_places", "baseline_fiscal_year",
-        "tolerance", "formula", "note", named=True,
+        "measure__title", "measure__basic_policy__code", "name", "unit", "direction", "baseline_value",
+        "baseline_places", "baseline_fiscal_year", "tolerance", "formula", "note", "code", "target_value",
+        "target_places", "target_fiscal_year", named=True,
     ):
         if row.basic_policy_id:
             key, owner = ("p", row.basic_policy_id), f"{row.basic_policy__code} {row.basic_policy__title}"
+            path = (row.basic_policy__code,)
         else:
             key, owner = ("m", row.measure_id), f"{row.measure__code} {row.measure__title}"
-        baseline = None
+            path = (row.measure__basic_policy__code, row.measure__code)
+        baseline = target = None
         if row.baseline_value is not None:
             baseline = stored_value(achievement.NUMBER, row.baseline_value, row.baseline_places, "")
+        if row.target_value is not None:
+            target = stored_value(achievement.NUMBER, row.target_value, row.target_places, "")
         result[key].append(_indicator_row(scope.fiscal_year, strategy.fiscal_years, bands, values.get(row.pk, {}),
                                           owner=owner.strip(), name=row.name, unit=row.unit, formula=row.formula,
                                           direction=row.direction, baseline=row.baseline_value,
                                           tolerance=row.tolerance, baseline_value=baseline,
-                                          baseline_year=row.baseline_fiscal_year,
+                                          baseline_year=row.baseline_fiscal_year, code=row.code, path=path,
+                                          target=target, target_year=row.target_fiscal_year,
                                           revisions=tuple(sorted(revised.get(row.pk, []),
                                                                  key=lambda r: (r.revised_on, r.fiscal_year))),
                                           uncertain=tuple([(None, line) for line in uncertain_lines(row.note)]
@@ -192,7 +198,7 @@ def _indicator_row(fiscal_year, years, bands, values: dict[int, YearValue], *, d
                                             baseline=baseline, tolerance=tolerance)
     comments = [(fy, value.comment) for fy, value in values.items() if fy <= fiscal_year and value.comment]
     return IndicatorRow(
-        planned=tuple(values.get(fy, NO_VALUE).planned for fy in years),
+        direction=direction, planned=tuple(values.get(fy, NO_VALUE).planned for fy in years),
         actual=tuple(values.get(fy, NO_VALUE).actual for fy in years),
         comment=max(comments)[1] if comments else "",
         rate=rate, grade=achievement.grade(rate, bands), evaluated_year=evaluated, baseline=baseline_value, **fields,

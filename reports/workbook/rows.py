@@ -73,6 +73,11 @@ class IndicatorRow:
     baseline_year: int | None = None
     revisions: tuple[Revision, ...] = ()  # in force at the as-of date, oldest first
     uncertain: tuple[tuple[int | None, str], ...] = ()  # (fiscal year or None for the indicator, note line)
+    code: str = ""  # the indicator's own code (open data)
+    path: tuple[str, ...] = ()  # codes of the basic policy and measure it measures (open data)
+    direction: str = ""  # kpis.models.Direction value
+    target: Value | None = None  # the indicator's own final target, when it has one
+    target_year: int | None = None
 
 
 @dataclass(frozen=True)

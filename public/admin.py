@@ -1,0 +1,24 @@
+"""Publications in the admin: read-only records (publishing and withdrawing go through the
+DX office's page, public.services)."""
+
+from django.contrib import admin
+
+from public.models import Publication
+
+
+@admin.register(Publication)
+class PublicationAdmin(admin.ModelAdmin):
+    list_display = ("strategy", "fiscal_year", "status", "published_at", "published_by", "withdrawn_at")
+    list_select_related = ("strategy", "published_by")
+    list_filter = ("status", "strategy")
+    exclude = ("document",)
+    readonly_fields = [f.name for f in Publication._meta.fields if f.name != "document"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,96 @@
+"""Publishing and withdrawing a fiscal year of a strategy (the portal's only writes).
+
+Which years may be published: a year whose entry round the DX office closed. A year with
+no entry round (figures imported from the printed plan, before dxplan ran the round) may be
+published once it has ended (its 31 March is past): there is no round left to close. An open
+round, or a year not yet over without one, is refused.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kpis.models import EntryRound
+from kpis.permissions import can_publish
+from plans import fiscal_years
+from plans.models import Strategy
+from public.models import DEFAULT_LICENCE, Publication, PublicationStatus
+from public.snapshot import snapshot_build
+
+REASON_MAX_LENGTH = 2000
+LICENCE_MAX_LENGTH = Publication._meta.get_field("licence").max_length
+
+
+def year_refusal(*, strategy, fiscal_year: int, today=None) -> str | None:
+    """Why this fiscal year of the strategy may not be published now, or None."""
+    if not strategy.first_fiscal_year <= fiscal_year <= strategy.last_fiscal_year:
+        return _("%(year)s is not a fiscal year of this plan.") % {"year": fiscal_years.display_label(fiscal_year)}
+    entry_round = EntryRound.objects.filter(strategy=strategy, fiscal_year=fiscal_year).first()
+    if entry_round is not None:
+        if not entry_round.is_closed:
+            return _("The entry round of %(year)s is not closed yet: close the year before publishing it.") % {
+                "year": fiscal_years.display_label(fiscal_year)}
+        return None
+    today = today or timezone.localdate()
+    if fiscal_year >= fiscal_years.fiscal_year_of(today):
+        return _("%(year)s has not ended and has no entry round to close: it cannot be published yet.") % {
+            "year": fiscal_years.display_label(fiscal_year)}
+    return None
+
+
+@transaction.atomic
+def publication_publish(*, user, strategy: Strategy, fiscal_year: int, reason: str = "",
+                        licence: str = DEFAULT_LICENCE) -> Publication:
+    """Freeze the approved figures and texts of the year as a new publication. When the year is
+    already published, the new one is a correction: `reason` (required then) withdraws the old
+    one, which the new one `replaces`; a year withdrawn earlier is replaced likewise."""
+    if not can_publish(user):
+        raise PermissionDenied(_("Only the DX office and administrators publish."))
+    strategy = Strategy.objects.select_for_update().select_related("municipality").get(pk=strategy.pk)
+    refusal = year_refusal(strategy=strategy, fiscal_year=fiscal_year)
+    if refusal:
+        raise ValidationError(refusal)
+    reason = reason.strip()
+    if len(reason) > REASON_MAX_LENGTH:
+        raise ValidationError(_("The reason is too long (at most %(n)d characters).") % {"n": REASON_MAX_LENGTH})
+    licence = licence.strip() or DEFAULT_LICENCE
+    if len(licence) > LICENCE_MAX_LENGTH:
+        raise ValidationError(_("The licence is too long (at most %(n)d characters).") % {"n": LICENCE_MAX_LENGTH})
+    latest = Publication.objects.filter(strategy=strategy, fiscal_year=fiscal_year).order_by("-published_at",
+                                                                                             "-pk").first()
+    now = timezone.now()
+    if latest is not None and latest.is_published:
+        if not reason:
+            raise ValidationError(_("This year is already published: give the reason for the correction."))
+        _withdraw(latest, user=user, reason=reason, now=now)
+    document = snapshot_build(strategy=strategy, fiscal_year=fiscal_year, published_at=now, licence=licence)
+    return Publication.objects.create(strategy=strategy, fiscal_year=fiscal_year, licence=licence,
+                                      document=document, published_at=now, published_by=user, replaces=latest)
+
+
+@transaction.atomic
+def publication_withdraw(*, user, publication: Publication, reason: str) -> Publication:
+    """Take a publication off the portal, with the reason (kept with it)."""
+    if not can_publish(user):
+        raise PermissionDenied(_("Only the DX office and administrators publish."))
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(_("Give the reason for withdrawing the publication."))
+    if len(reason) > REASON_MAX_LENGTH:
+        raise ValidationError(_("The reason is too long (at most %(n)d characters).") % {"n": REASON_MAX_LENGTH})
+    _withdraw(publication, user=user, reason=reason, now=timezone.now())
+    publication.refresh_from_db()
+    return publication
+
+
+def _withdraw(publication: Publication, *, user, reason: str, now) -> None:
+    """Withdraw only if still published (a conditional update: two people withdrawing at once
+    cannot both succeed, and a withdrawn publication keeps its first reason)."""
+    done = Publication.objects.filter(pk=publication.pk, status=PublicationStatus.PUBLISHED).update(
+        status=PublicationStatus.WITHDRAWN, withdrawn_at=now, withdrawn_by=user, withdrawn_reason=reason,
+    )
+    if not done:
+        raise ValidationError(_("This publication has already been withdrawn."))

@@ -1,0 +1,18 @@
+from django.urls import path, re_path
+
+from public import views
+
+app_name = "public"
+
+urlpatterns = [
+    path("manage/", views.manage_index, name="manage-index"),
+    path("manage/<slug:code>/", views.manage, name="manage"),
+    path("manage/<slug:code>/publish/", views.publish, name="publish"),
+    path("manage/<slug:code>/preview/<int:fiscal_year>/", views.preview, name="preview"),
+    path("manage/<slug:code>/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
+    path("<slug:municipality>/<slug:strategy>/", views.latest, name="latest"),
+    path("<slug:municipality>/<slug:strategy>/<int:fiscal_year>/", views.page, name="page"),
+    path("<slug:municipality>/<slug:strategy>/<int:fiscal_year>/open-data.<str:fmt>", views.download,
+         name="download"),
+    re_path(r"^(?P<rest>.*)$", views.catch_all),
+]

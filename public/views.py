@@ -1,0 +1,227 @@
+"""The public portal's pages (no login) and the DX office's publishing page.
+
+Public pages read only a publication's snapshot (public.snapshot): two queries whatever the
+plan's size (the published years, the publication). The language is chosen by `?lang=en`
+(Japanese by default), not by a cookie, so a reverse proxy may cache each URL as it is
+(`Cache-Control`, `ETag`). Anything that is not a published year answers the public 404 page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST, require_safe
+
+from kpis.permissions import can_publish
+from plans import fiscal_years
+from plans.downloads import attachment
+from plans.models import Strategy
+from public import opendata, selectors, services
+from public.models import Publication
+from public.page import page_context
+from public.snapshot import missing_items, snapshot_build
+
+CACHE_SECONDS = 300
+LANGUAGES = ("ja", "en")
+PAGE_VERSION = "1"  # bump when the page's template changes, so caches drop old copies
+
+
+def _language(request) -> str:
+    lang = request.GET.get("lang", "ja")
+    return lang if lang in LANGUAGES else "ja"
+
+
+def not_found(request, exception=None):
+    """The public 404 page: in Japanese (or English with ?lang=en), naming nothing it looked for."""
+    with translation.override(_language(request)):
+        return render(request, "public/404.html", status=404)
+
+
+def _year(fiscal_year: int) -> int:
+    if not selectors.FIRST_YEAR <= fiscal_year <= selectors.LAST_YEAR:
+        raise Http404
+    return fiscal_year
+
+
+def _published(municipality: str, strategy: str, fiscal_year: int) -> tuple[Publication, list[Publication]]:
+    years = selectors.published_years(municipality, strategy)
+    publication = selectors.publication_public(years, _year(fiscal_year))
+    if publication is None:
+        raise Http404
+    return publication, years
+
+
+def _cached(request, response: HttpResponse, etag: str) -> HttpResponse:
+    if etag in [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]:
+        response = HttpResponse(status=304)
+    response["ETag"] = etag
+    patch_cache_control(response, public=True, max_age=CACHE_SECONDS)
+    return response
+
+
+def _etag(publication: Publication, years: list[Publication], *parts: str) -> str:
+    key = ":".join([PAGE_VERSION, str(publication.pk), *(str(p.pk) for p in years), *parts])
+    return '"' + hashlib.sha256(key.encode()).hexdigest()[:32] + '"'
+
+
+@require_safe
+def page(request, municipality: str, strategy: str, fiscal_year: int):
+    try:
+        publication, years = _published(municipality, strategy, fiscal_year)
+    except Http404:
+        return not_found(request)
+    lang = _language(request)
+    with translation.override(lang):
+        response = render(request, "public/page.html",
+                          page_context(publication.document, publication=publication, years=years, lang=lang))
+    response["Content-Language"] = lang
+    return _cached(request, response, _etag(publication, years, "page", lang))
+
+
+@require_safe
+def latest(request, municipality: str, strategy: str):
+    """The strategy's latest published year (a stable link for the city's site)."""
+    years = selectors.published_years(municipality, strategy)
+    if not years:
+        return not_found(request)
+    return redirect("public:page", municipality, strategy, years[0].fiscal_year)
+
+
+@require_safe
+def download(request, municipality: str, strategy: str, fiscal_year: int, fmt: str):
+    if fmt not in ("csv", "json"):
+        return not_found(request)
+    try:
+        publication, years = _published(municipality, strategy, fiscal_year)
+    except Http404:
+        return not_found(request)
+    document = publication.document
+    if fmt == "csv":
+        response = HttpResponse(opendata.csv_bytes(document), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(opendata.json_bytes(document), content_type="application/json; charset=utf-8")
+    name = f"{strategy}_{fiscal_year}_{publication.published_at:%Y%m%d}.{fmt}"
+    response["Content-Disposition"] = attachment(name)
+    return _cached(request, response, _etag(publication, [], fmt))
+
+
+def catch_all(request, rest=""):
+    return not_found(request)
+
+
+# --- the DX office's publishing page -----------------------------------------------------
+
+
+def _strategy_for_publisher(request, code: str) -> Strategy:
+    if not can_publish(request.user):
+        raise PermissionDenied(_("Only the DX office and administrators publish."))
+    return get_object_or_404(Strategy.objects.select_related("municipality"), code=code)
+
+
+def _fiscal_year_param(request, strategy) -> int | None:
+    raw = request.POST.get("fiscal_year") or request.GET.get("fiscal_year") or ""
+    try:
+        fiscal_year = int(raw)
+    except ValueError:
+        return None
+    return fiscal_year if strategy.first_fiscal_year <= fiscal_year <= strategy.last_fiscal_year else None
+
+
+@login_required
+@require_GET
+def manage_index(request):
+    """The strategies, each linking to its publishing page."""
+    if not can_publish(request.user):
+        raise PermissionDenied(_("Only the DX office and administrators publish."))
+    strategies = Strategy.objects.select_related("municipality").order_by("municipality__name", "title")
+    return render(request, "public/manage_index.html", {"strategies": strategies})
+
+
+@login_required
+@require_GET
+def manage(request, code: str):
+    """Publications of a strategy, with the check of what the chosen year lacks."""
+    strategy = _strategy_for_publisher(request, code)
+    fiscal_year = _fiscal_year_param(request, strategy)
+    context = {"strategy": strategy, "publications": selectors.publication_list(strategy),
+               "years": fiscal_years.fiscal_year_choices(strategy.first_fiscal_year, strategy.last_fiscal_year),
+               "fiscal_year": fiscal_year}
+    if fiscal_year is not None:
+        document = snapshot_build(strategy=strategy, fiscal_year=fiscal_year,
+                                  published_at=_now(), licence="")
+        context["missing"] = missing_items(document)
+        context["refusal"] = services.year_refusal(strategy=strategy, fiscal_year=fiscal_year)
+        context["already"] = any(p.is_published and p.fiscal_year == fiscal_year for p in context["publications"])
+    return render(request, "public/manage.html", context)
+
+
+@login_required
+@require_GET
+def preview(request, code: str, fiscal_year: int):
+    """Exactly the public page of the year as publishing it now would show it (not cached)."""
+    strategy = _strategy_for_publisher(request, code)
+    if not strategy.first_fiscal_year <= fiscal_year <= strategy.last_fiscal_year:
+        raise Http404
+    document = snapshot_build(strategy=strategy, fiscal_year=fiscal_year, published_at=_now(), licence="")
+    lang = _language(request)
+    with translation.override(lang):
+        response = render(request, "public/page.html", {**page_context(document, publication=None, years=[],
+                                                                          lang=lang), "preview": True})
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def publish(request, code: str):
+    strategy = _strategy_for_publisher(request, code)
+    fiscal_year = _fiscal_year_param(request, strategy)
+    if fiscal_year is None:
+        messages.error(request, _("Choose a fiscal year of this plan."))
+        return redirect("public:manage", code)
+    try:
+        publication = services.publication_publish(user=request.user, strategy=strategy, fiscal_year=fiscal_year,
+                                                   reason=request.POST.get("reason", ""),
+                                                   licence=request.POST.get("licence", ""))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(f"{_manage_url(code)}?fiscal_year={fiscal_year}")
+    missing = missing_items(publication.document)
+    count = sum(len(items) for items in missing.values())
+    messages.success(request, _("%(year)s was published.") % {"year": fiscal_years.display_label(fiscal_year)})
+    if count:
+        messages.warning(request, _("It was published with %(count)d items not approved or empty; they show as "
+                                    "「未確定」 or blank to the public.") % {"count": count})
+    return redirect("public:manage", code)
+
+
+@login_required
+@require_POST
+def withdraw(request, code: str, pk: int):
+    strategy = _strategy_for_publisher(request, code)
+    publication = get_object_or_404(Publication, pk=pk, strategy=strategy)
+    try:
+        services.publication_withdraw(user=request.user, publication=publication,
+                                      reason=request.POST.get("reason", ""))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The publication was withdrawn."))
+    return redirect("public:manage", code)
+
+
+def _manage_url(code: str) -> str:
+    return reverse("public:manage", args=[code])
+
+
+def _now():
+    return timezone.now()
