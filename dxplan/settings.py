@@ -302,6 +302,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several choice sets have a field named "kind": each gets its own enum name.
+    "ENUM_NAME_OVERRIDES": {
+        "IndicatorKindEnum": "kpis.models.IndicatorKind",
+        "RoundTextKindEnum": "kpis.models.RoundTextKind",
+    },
     # Every operation documents 400/401/403/404 (dxplan.api_schema), after the enum hook.
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "dxplan.api_schema.document_errors"],
 }

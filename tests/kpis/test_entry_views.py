@@ -548,8 +548,9 @@ def test_paged_review_queue_query_count_is_the_same_for_10_and_100_indicators(
         # session, user, strategy, entry round, departments with rows (filter choices),
         # the page's rows plus one (with indicator, department, plan path, last year's actual),
         # their reviewer comments (prefetch), the count of matching rows, the ids of the rows
-        # carol may approve ("approve all matching"), carol's department and its parent (header)
-        with django_assert_num_queries(11):
+        # carol may approve ("approve all matching"), carol's department and its parent (header),
+        # the round's texts and statuses waiting (one query with their nodes)
+        with django_assert_num_queries(12):
             return _html(client.get(url))
 
     add_department_rows(sasebo, department, 10, status=EntryStatus.FIRST_APPROVED)
