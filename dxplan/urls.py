@@ -9,7 +9,9 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from kpis.views import plan as plan_views
 
 handler400 = "dxplan.errors.bad_request"
+handler403 = "dxplan.errors.permission_denied"
 handler404 = "dxplan.errors.not_found"
+handler500 = "dxplan.errors.server_error"
 
 admin.site.site_header = _("dxplan administration")
 admin.site.site_title = _("dxplan")

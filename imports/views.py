@@ -43,7 +43,7 @@ def administrators_only(view):
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         if not permissions.can_import(request.user):
-            raise PermissionDenied
+            raise PermissionDenied(_("Only administrators can import plans."))
         return view(request, *args, **kwargs)
     return wrapped
 

@@ -36,7 +36,7 @@ class EntryConflict(Exception):
 
     def __init__(self, current: YearlyValue):
         self.current = current
-        who = current.updated_by.get_full_name() or current.updated_by.username if current.updated_by else "?"
+        who = current.updated_by.display_name if current.updated_by else "?"
         super().__init__(
             _(
                 "%(who)s saved this row after you opened it: actual %(actual)s, comment “%(comment)s”. "
