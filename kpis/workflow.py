@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from kpis import permissions, services
@@ -117,7 +118,7 @@ def entry_save(*, user, yearly_value: YearlyValue, actual: str, comment: str, ex
     try:
         parsed = parse_actual(actual)
     except EntryInputError as error:
-        raise ValidationError({"actual": str(error)}) from None
+        raise ValidationError({"actual": error.message(get_language())}) from None
     comment = _clean_comment(comment)
     new_columns = {**value_columns("actual", parsed), "comment": comment}
     if all(getattr(value, name) == new for name, new in new_columns.items()):
@@ -237,7 +238,7 @@ def target_revise(*, user, yearly_value: YearlyValue, planned: str, reason: str)
     try:
         parsed = parse_planned(planned)
     except EntryInputError as error:
-        raise ValidationError({"planned": str(error)}) from None
+        raise ValidationError({"planned": error.message(get_language())}) from None
     return services.yearly_value_revise_plan(yearly_value=yearly_value, planned=parsed, reason=reason, user=user)
 
 

@@ -18,8 +18,8 @@ from django.views.decorators.http import require_GET, require_POST
 from kpis import permissions
 from plans import fiscal_years
 from plans.downloads import attachment
+from plans.language import fiscal_year_label
 from plans.models import BasicPolicy, Department, Strategy
-from plans.templatetags.dxplan import fiscal_year as fiscal_year_label
 from reports import jobs, pdf, selectors, services
 from reports.models import JobStatus, ReportFormat, ReportJob, ReportKind
 

@@ -1,7 +1,7 @@
 from django import template
-from django.utils.translation import get_language
 
-from plans import fiscal_years
+from plans.language import fiscal_year_label
+from plans.language import said as said_in
 
 register = template.Library()
 
@@ -13,10 +13,17 @@ def person(user):
 
 
 @register.filter
+def said(item):
+    """A message kept in both languages (an import problem: .ja / .en, or a dict of them) in the
+    active language only."""
+    if isinstance(item, dict):
+        return said_in(item.get("ja", ""), item.get("en", ""))
+    return said_in(item.ja, item.en)
+
+
+@register.filter
 def fiscal_year(value):
     """令和7年度 (2025年度) in Japanese, FY2025 in English."""
     if value in (None, ""):
         return ""
-    if (get_language() or "ja").startswith("ja"):
-        return fiscal_years.display_label(int(value))
-    return fiscal_years.english_label(int(value))
+    return fiscal_year_label(int(value))

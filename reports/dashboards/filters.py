@@ -11,12 +11,13 @@ from dataclasses import asdict, dataclass, replace
 from urllib.parse import urlencode
 
 from django import forms
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from kpis.models import IndicatorKind
 from plans import fiscal_years
 from plans.achievement import NOT_EVALUABLE
+from plans.language import fiscal_year_label
 from projects.models import Phase
 from reports.dashboards.summary import BEHIND
 
@@ -103,15 +104,15 @@ class FilterForm(forms.Form):
             return None
         try:
             fiscal_year = fiscal_years.parse_fiscal_year(text)
-        except ValueError as error:
-            raise forms.ValidationError(str(error)) from None
+        except fiscal_years.FiscalYearError as error:
+            raise forms.ValidationError(error.message(get_language())) from None
         s = self.strategy
         if not s.first_fiscal_year <= fiscal_year <= s.last_fiscal_year:
             raise forms.ValidationError(
                 _("%(year)s is not a fiscal year of this plan (%(first)s – %(last)s).") % {
-                    "year": fiscal_years.display_label(fiscal_year),
-                    "first": fiscal_years.display_label(s.first_fiscal_year),
-                    "last": fiscal_years.display_label(s.last_fiscal_year),
+                    "year": fiscal_year_label(fiscal_year),
+                    "first": fiscal_year_label(s.first_fiscal_year),
+                    "last": fiscal_year_label(s.last_fiscal_year),
                 }
             )
         return fiscal_year
@@ -127,7 +128,7 @@ class FilterForm(forms.Form):
 
 
 def _year_option(fiscal_year: int, actuals: int | None) -> str:
-    label = fiscal_years.display_label(fiscal_year)
+    label = fiscal_year_label(fiscal_year)
     if actuals is None:
         return label
     return f"{label} — " + _("%(count)s actuals") % {"count": actuals}
