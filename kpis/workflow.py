@@ -77,8 +77,7 @@ def _round_of(rounds, value):
 
 
 def _row_label(value: YearlyValue) -> str:
-    indicator = value.indicator
-    return f"{indicator.code or indicator.pk} {indicator.name}".strip()
+    return value.indicator.label
 
 
 def _refuse_rows(problems: list[tuple[YearlyValue, str]], *, denied: bool):

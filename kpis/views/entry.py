@@ -144,8 +144,7 @@ def entry_grid(request, strategy, fiscal_year):
 
 
 def _row_label(value: YearlyValue) -> str:
-    indicator = value.indicator
-    return f"{indicator.code or indicator.pk} {indicator.name}".strip()
+    return value.indicator.label
 
 
 def _validation_messages(error: ValidationError) -> list[str]:

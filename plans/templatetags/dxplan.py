@@ -13,6 +13,18 @@ def person(user):
 
 
 @register.filter
+def error_lines(form) -> list[str]:
+    """A form's errors as lines naming each field by its label, never by its key ("status"):
+    「状態: 正しく選択してください。…」; errors of the whole form without a prefix."""
+    lines = []
+    for name, errors in form.errors.items():
+        field = form.fields.get(name)
+        label = (field.label if field is not None and field.label else "") if name != "__all__" else ""
+        lines.extend(f"{label}: {error}" if label else str(error) for error in errors)
+    return lines
+
+
+@register.filter
 def said(item):
     """A message kept in both languages (an import problem: .ja / .en, or a dict of them) in the
     active language only."""

@@ -74,8 +74,8 @@ class FilterForm(forms.Form):
     leading = forms.BooleanField(label=gettext_lazy("Leading projects only"), required=False)
     policy = forms.TypedChoiceField(coerce=int, empty_value=None, required=False)
     phase = forms.ChoiceField(label=gettext_lazy("Phase"), required=False)
-    change = forms.ChoiceField(required=False, choices=_optional((c, c) for c in CHANGES))
-    page = forms.IntegerField(min_value=1, required=False)
+    change = forms.ChoiceField(label=gettext_lazy("Change from the year before"), required=False, choices=_optional((c, c) for c in CHANGES))
+    page = forms.IntegerField(label=gettext_lazy("Page"), min_value=1, required=False)
 
     def __init__(self, data, *, strategy, departments, categories, policies, bands, year_counts):
         super().__init__(data)
