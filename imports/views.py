@@ -190,5 +190,5 @@ def template_download(request):
     strategy = Strategy.objects.filter(code=request.GET.get("strategy", "")).select_related("municipality").first()
     response = HttpResponse(template.build_for(strategy),
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = attachment("dxplan-import-template.xlsx")
+    response["Content-Disposition"] = attachment(template.file_name(strategy))
     return response
