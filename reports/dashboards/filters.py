@@ -134,10 +134,15 @@ def _year_option(fiscal_year: int, actuals: int | None) -> str:
     return f"{label} — " + _("%(count)s actuals") % {"count": actuals}
 
 
-def default_fiscal_year(strategy, year_counts: dict[int, int], today_fiscal_year: int) -> int:
-    """The latest fiscal year whose actuals are substantially in: at least half as many
-    numeric actuals as the fullest year (Sasebo: R5 with 111, not R6 with its single
-    early figure). Without any actual, the current fiscal year kept inside the plan."""
+def default_fiscal_year(strategy, year_counts: dict[int, int], today_fiscal_year: int,
+                        round_fiscal_year: int | None = None) -> int:
+    """The fiscal year of the open entry round, else of the latest closed one (the year people
+    work on or just closed: Sasebo's open R6, not R5 with more figures). Without a round in the
+    plan's period, the latest fiscal year whose actuals are substantially in: at least half as
+    many numeric actuals as the fullest year. Without any actual, the current fiscal year kept
+    inside the plan."""
+    if round_fiscal_year is not None and strategy.first_fiscal_year <= round_fiscal_year <= strategy.last_fiscal_year:
+        return round_fiscal_year
     if year_counts:
         fullest = max(year_counts.values())
         candidates = [fy for fy, n in year_counts.items() if 2 * n >= fullest
@@ -148,16 +153,22 @@ def default_fiscal_year(strategy, year_counts: dict[int, int], today_fiscal_year
 
 
 def parse(params, *, strategy, departments, categories, policies, bands, year_counts, today_fiscal_year,
-          show_counts=True):
+          show_counts=True, round_fiscal_year=lambda: None):
     """(Filters, bound form, error messages) from request.GET.
 
     `year_counts` is a function (a query): called for the default year when ?fy= is
-    missing or wrong, and for the year options when `show_counts`.
+    missing or wrong, and for the year options when `show_counts`; `round_fiscal_year` too
+    (a query), only for the default year.
     """
     counts = year_counts() if show_counts else None
 
+    chosen = []  # the default, computed once (its lookups are queries)
+
     def default():
-        return default_fiscal_year(strategy, counts if counts is not None else year_counts(), today_fiscal_year)
+        if not chosen:
+            chosen.append(default_fiscal_year(strategy, counts if counts is not None else year_counts(),
+                                              today_fiscal_year, round_fiscal_year()))
+        return chosen[0]
 
     params = params.copy()
     if not params.get("fy"):
