@@ -129,6 +129,7 @@ def _grid_context(request, strategy, fiscal_year, department, *, outcomes=None):
         "row_reasons": enters and window == WINDOW_OPEN,
         "draft_count": statuses.count(EntryStatus.DRAFT),
         "returned_count": statuses.count(EntryStatus.RETURNED),
+        "locked_count": sum(1 for row in rows if row.locked),
         # Rows the manager may approve: not those they entered or submitted themselves.
         "waiting_review": sum(
             1 for row in rows if permissions.approval_refusal(user, row.value, entry_round=entry_round) is None
