@@ -10,7 +10,9 @@ from kpis.views import plan as plan_views
 from plans.signin.forms import SignInForm
 
 handler400 = "dxplan.errors.bad_request"
+handler403 = "dxplan.errors.permission_denied"
 handler404 = "dxplan.errors.not_found"
+handler500 = "dxplan.errors.server_error"
 
 admin.site.site_header = _("dxplan administration")
 admin.site.site_title = _("dxplan")

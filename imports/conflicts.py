@@ -62,6 +62,6 @@ class Conflicts:
     def listed(self) -> list[dict]:
         """The listed conflicts, with the name of who saved each row last (one query)."""
         ids = {item["updated_by_id"] for item in self.items} - {None}
-        names = {user.pk: user.get_full_name() or user.username for user in User.objects.filter(pk__in=ids)}
+        names = {user.pk: user.display_name for user in User.objects.filter(pk__in=ids)}
         return [{**{k: v for k, v in item.items() if k != "updated_by_id"},
                  "updated_by": names.get(item["updated_by_id"], "")} for item in self.items]

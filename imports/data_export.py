@@ -4,7 +4,8 @@ Rows of one indicator (one per fiscal year) are read together into one record; t
 project, measure and basic policy columns repeat on every row and must agree. The layout is
 imports.export_contract's: the columns it marks as computed or informative (IGNORED) are not
 read. Text cells the exporter escaped against formula injection (a leading apostrophe before
-= + - @, tab or CR) are unescaped.
+= + - @, tab or CR) are unescaped. The template a clerk fills in (imports/template.py) has the
+same columns headed in Japanese (HEADINGS_JA) with Japanese choices (`choice_words`): both read.
 """
 
 from __future__ import annotations
@@ -12,16 +13,21 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 
+from django.utils import translation
+
 from imports import values
 from imports.cells import RowReader, is_blank_row
 from imports.export_contract import (
+    CHOICES_JA,
     DATA_SHEET,
     ESCAPE,
     FORMULA_TRIGGERS,
     HEADINGS,
+    HEADINGS_JA,
     HEADINGS_WITHOUT_VERSION,
     STRATEGY_INFORMATIVE,
     STRATEGY_KEYS,
+    STRATEGY_KEYS_JA,
     STRATEGY_SHEET,
     VERSION,
 )
@@ -49,24 +55,40 @@ def is_data_export(book) -> bool:
     return book.sheet(DATA_SHEET) is not None and book.sheet(STRATEGY_SHEET) is not None
 
 
+def choice_words(name: str) -> dict[str, str]:
+    """code → the Japanese word of the template's drop-down, for indicator_kind, direction and
+    status (the entry statuses' Japanese labels)."""
+    if name == "status":
+        with translation.override("ja"):
+            return {value: str(label) for value, label in EntryStatus.choices}
+    return dict(CHOICES_JA[name])
+
+
 def header_of(first_row: list) -> Header | None:
-    """The current layout, or that of exports made before the version column."""
+    """The current layout in keys or in the template's Japanese headings, or that of exports
+    made before the version column."""
     for layout in (HEADINGS, HEADINGS_WITHOUT_VERSION):
         found = tuple(values.read_text(cell) for cell in first_row[:len(layout)])
-        if found == layout:
+        printed = tuple(HEADINGS_JA[key] for key in layout)
+        if found in (layout, printed):
             break
     else:
         return None
-    columns = [Column(i, name, name) for i, name in enumerate(layout)]
+    columns = [Column(i, heading, name) for i, (name, heading) in enumerate(zip(layout, found, strict=True))]
     return Header(SPEC, DATA_SHEET, 1, columns, by_field={c.field: c for c in columns})
 
 
-def _choice(choices):
+def _choice(choices, name: str):
+    """A reader of a choice column: the code, or its Japanese word from the template."""
+    codes = {word: code for code, word in choice_words(name).items()}
+
     def read(raw):
         value = text(raw)
+        value = codes.get(value, value)
         if value not in choices:
-            raise values.CellError("not_a_choice", f"次のいずれかを入力してください: {', '.join(choices)}",
-                                   f"Enter one of: {', '.join(choices)}")
+            words = [choice_words(name).get(c, c) for c in choices if c]
+            raise values.CellError("not_a_choice", f"次のいずれかを入力してください: {'、'.join(words)}",
+                                   f"Enter one of: {', '.join(c for c in choices if c)}")
         return value
     return read
 
@@ -75,11 +97,15 @@ def _flag(raw) -> bool:
     return values.read_flag(text(raw))
 
 
+_STRATEGY_KEYS_BY_WORD = {word: key for key, word in STRATEGY_KEYS_JA.items()}
+
+
 def read_strategy(sheet, problems: Problems) -> StrategyRecord:
     """The 計画 sheet: key in column A, value in column B."""
     record, found = StrategyRecord(), {}
     for number, cells in sheet.rows():
         key = values.read_text(cells[0]) if cells else ""
+        key = _STRATEGY_KEYS_BY_WORD.get(key, key)
         if key in STRATEGY_KEYS:
             found[key] = (number, cells[1] if len(cells) > 1 else None)
     for key, (number, raw) in found.items():
@@ -171,7 +197,7 @@ def _indicator(row: RowReader, code: str) -> IndicatorRecord:
         "name": row.read("indicator_name", text, default=""),
         "order": row.read("indicator_order", lambda raw: values.read_int(unescape(raw), blank=0), default=0),
         "unit": row.read("unit", text, default=""),
-        "direction": row.read("direction", _choice(Direction.values), default=achievement.UP),
+        "direction": row.read("direction", _choice(Direction.values, "direction"), default=achievement.UP),
         "tolerance": row.read("tolerance", _decimal, default=(None, 0))[0],
         "cumulative": row.read("cumulative", _flag, default=False),
         "formula": row.read("formula", text, default=""),
@@ -184,7 +210,7 @@ def _indicator(row: RowReader, code: str) -> IndicatorRecord:
         fields[f"{prefix}_fiscal_year"] = row.read(f"{prefix}_fiscal_year", lambda raw: values.read_int(unescape(raw)))
     project_order = row.read("project_order", lambda raw: values.read_int(unescape(raw)))
     return IndicatorRecord(
-        where=row.where, code=code, kind=row.read("indicator_kind", _choice(IndicatorKind.values), default=IndicatorKind.KPI),
+        where=row.where, code=code, kind=row.read("indicator_kind", _choice(IndicatorKind.values, "indicator_kind"), default=IndicatorKind.KPI),
         fields=fields, project_order=project_order,
         policy=None if project_order is not None else _node(row, "basic_policy"),
         measure=None if project_order is not None else _node(row, "measure"),
@@ -212,6 +238,6 @@ def _value(row: RowReader, indicator: IndicatorRecord):
     # A blank cell keeps what is stored: it never wipes a comment.
     record.comment = row.read("comment", text, default="") or None
     record.note = row.read("value_note", text, default="") or None
-    status = row.read("status", _choice(EntryStatus.values + [""]), default="")
+    status = row.read("status", _choice(EntryStatus.values + [""], "status"), default="")
     record.status = status or None
     indicator.values[fiscal_year] = record

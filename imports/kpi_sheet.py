@@ -86,8 +86,7 @@ def _fiscal_year(raw) -> int | None:
     try:
         return fiscal_years.parse_fiscal_year(text)
     except fiscal_years.FiscalYearError as error:
-        ja, _, en = str(error).partition(" / ")
-        raise values.CellError("not_a_fiscal_year", ja, en) from None
+        raise values.CellError("not_a_fiscal_year", error.ja, error.en) from None
 
 
 def read(sheet, header: Header, rows: Iterator[tuple[int, list]], problems: Problems) -> Iterator[Item]:

@@ -46,6 +46,11 @@ PEAK_RSS_MB = 300
 # child process whose memory passed CELERY_WORKER_MAX_MEMORY_PER_CHILD (settings) after a task.
 TASK_SOFT_TIME_LIMIT = 10 * 60
 TASK_HARD_TIME_LIMIT = 12 * 60
+# A checked preview not confirmed within this many hours is cancelled (imports.services
+# import_runs_expire, on reading the import pages): its figures grow stale as people keep
+# entering values, so it must not wait 「確認済（確定待ち）」 for ever.
+PREVIEW_EXPIRES_AFTER_HOURS = 24
+
 TIME_LIMIT_MESSAGE = (f"処理時間の上限（{TASK_SOFT_TIME_LIMIT // 60} 分）を超えたため中止しました。何も保存していません。"
                       f"ファイルを分けて取り込んでください。 / The import took longer than the limit of "
                       f"{TASK_SOFT_TIME_LIMIT // 60} minutes and was stopped; nothing was stored. Split the file.")

@@ -7,7 +7,10 @@ preview and confirmation, and an administrator may want to see what was tried.
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from imports.limits import PREVIEW_EXPIRES_AFTER_HOURS
 
 
 class ImportRun(models.Model):
@@ -19,8 +22,11 @@ class ImportRun(models.Model):
         APPLYING = "applying", _("Importing")
         APPLIED = "applied", _("Imported")
         FAILED = "failed", _("Failed")
+        CANCELLED = "cancelled", _("Cancelled")
 
     RUNNING = (Status.PREVIEWING, Status.APPLYING)
+    # `message` of a cancelled run: why, shown in the reader's language (`shown_message`).
+    CANCELLED_BY_USER, EXPIRED = "cancelled", "expired"
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
@@ -75,6 +81,16 @@ class ImportRun(models.Model):
         if not self.progress_total:
             return 0
         return min(100, round(100 * self.progress_done / self.progress_total))
+
+    @property
+    def shown_message(self) -> str:
+        """The run's message; for a cancelled preview, why, in the reader's language."""
+        if self.status == self.Status.CANCELLED:
+            if self.message == self.EXPIRED:
+                return gettext("Not confirmed within %(hours)s hours, so cancelled: its figures would be stale. "
+                               "Nothing was imported; upload the file again.") % {"hours": PREVIEW_EXPIRES_AFTER_HOURS}
+            return gettext("Cancelled; nothing was imported.")
+        return self.message
 
     @property
     def blocking_problems(self) -> list:

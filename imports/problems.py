@@ -1,7 +1,8 @@
 """A problem found in an uploaded workbook: where it is, what was found, what is wrong.
 
-Messages are stored in Japanese and English side by side (they end up in ImportRun's
-JSON and in the command's output, where no request language applies).
+Messages are stored in Japanese and English side by side (they end up in ImportRun's JSON,
+read later by people of either language); the page (the `said` filter) and the command
+(`text(language)`) show one of them, in the reader's language.
 """
 
 from __future__ import annotations
@@ -41,12 +42,13 @@ class Problem:
             parts.append(f"column {self.column}" + (f" ({self.heading})" if self.heading else ""))
         return ", ".join(parts)
 
-    def text(self) -> str:
-        """One line for the command's output: where, value found, message in both languages."""
-        found = f"（値: {self.value!r}）" if self.value else ""
-        where_ja, where_en = self.where_ja(), self.where_en()
-        return (f"{where_ja + ': ' if where_ja else ''}{self.ja}{found} / "
-                f"{where_en + ': ' if where_en else ''}{self.en}")
+    def text(self, language: str = "ja") -> str:
+        """One line for the command's output: where, value found, message, in `language`."""
+        if language.startswith("ja"):
+            where, found = self.where_ja(), f"（値: {self.value!r}）" if self.value else ""
+            return f"{where + ': ' if where else ''}{self.ja}{found}"
+        where, found = self.where_en(), f" (value: {self.value!r})" if self.value else ""
+        return f"{where + ': ' if where else ''}{self.en}{found}"
 
     def as_dict(self) -> dict:
         return asdict(self)

@@ -75,6 +75,8 @@ PHASE_MARKS = {
     "○": Phase.BUILD, "◯": Phase.BUILD, "〇": Phase.BUILD, "O": Phase.BUILD,
     "⇒": Phase.OPERATE, "→": Phase.OPERATE, "=>": Phase.OPERATE, "➡": Phase.OPERATE, "⇨": Phase.OPERATE,
     "…": Phase.CONSIDER, "...": Phase.CONSIDER, "・・・": Phase.CONSIDER, "‥": Phase.CONSIDER, "..": Phase.CONSIDER,
+    # The words, as people type them instead of the marks.
+    "構築": Phase.BUILD, "運用": Phase.OPERATE, "検討": Phase.CONSIDER,
 }
 # Level names of a new strategy, from the group headings the sheet uses.
 LABELS = {"label_basic_policy": _POLICY_GROUPS, "label_measure": _MEASURE_GROUPS, "label_step": ("ステップ",),
@@ -99,8 +101,8 @@ def _phase(raw) -> str | None:
     mark = PHASE_MARKS.get(values.key_text(text).upper()) or PHASE_MARKS.get(text.strip())
     if mark is None:
         raise values.CellError(
-            "not_a_phase", "工程の印は ○（構築）、⇒（運用）、…（検討）のいずれかです。",
-            "Phase marks are ○ (build), ⇒ (operate) or … (consider).",
+            "not_a_phase", "工程は ○ または「構築」、⇒ または「運用」、… または「検討」のいずれかで入力してください。",
+            "Phases are ○ or 構築 (build), ⇒ or 運用 (operate), … or 検討 (consider).",
         )
     return mark
 

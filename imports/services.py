@@ -14,6 +14,7 @@ import hashlib
 import itertools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.core.exceptions import ValidationError
@@ -23,7 +24,7 @@ from django.utils.translation import gettext_noop
 
 from imports import data_export, export_contract, headers, kpi_sheet, sasebo_projects
 from imports.cells import is_blank_row
-from imports.limits import TIME_LIMIT_MESSAGE
+from imports.limits import PREVIEW_EXPIRES_AFTER_HOURS, TIME_LIMIT_MESSAGE
 from imports.models import ImportRun
 from imports.plan import Planner, Preview
 from imports.problems import ImportRefused, Problem, Problems
@@ -408,6 +409,26 @@ def import_run_sweep(*, run: ImportRun) -> ImportRun:
     if run.status in ImportRun.RUNNING and import_runs_sweep_stale(runs=ImportRun.objects.filter(pk=run.pk)):
         run.refresh_from_db()
     return run
+
+
+@transaction.atomic
+def import_run_cancel(*, run: ImportRun, user) -> bool:
+    """The 取消 button of a checked preview: nothing is imported; False if it was no longer
+    waiting for confirmation (confirmed, or cancelled meanwhile)."""
+    cancelled = ImportRun.objects.filter(pk=run.pk, status=ImportRun.Status.PREVIEWED).update(
+        status=ImportRun.Status.CANCELLED, finished_at=timezone.now(), updated_at=timezone.now(),
+        message=ImportRun.CANCELLED_BY_USER)
+    run.refresh_from_db()
+    return bool(cancelled)
+
+
+def import_runs_expire(*, now=None) -> int:
+    """Cancel checked previews left unconfirmed for PREVIEW_EXPIRES_AFTER_HOURS (one UPDATE);
+    the import pages call it when they are read. Returns how many were cancelled."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(hours=PREVIEW_EXPIRES_AFTER_HOURS)
+    return ImportRun.objects.filter(status=ImportRun.Status.PREVIEWED, updated_at__lt=cutoff).update(
+        status=ImportRun.Status.CANCELLED, finished_at=now, updated_at=now, message=ImportRun.EXPIRED)
 
 
 def import_run_unqueued(*, run_id: int, message: str) -> None:

@@ -1,8 +1,9 @@
 """The downloadable template: dxplan's data-export layout, empty, ready to fill in.
 
 Sheets: 説明 (how to fill it in), 計画 (the strategy's key/value rows), データ (the
-headings of docs/data-export.md with drop-downs for kinds, directions, statuses, flags
-and departments), 選択肢 (the lists the drop-downs read). `build` takes plain lists and
+columns of docs/data-export.md headed in Japanese, export_contract.HEADINGS_JA, with
+Japanese drop-downs for kinds, directions, statuses, yes/no flags and departments), 選択肢
+(the lists the drop-downs read). The import reads it back, and the export's English keys too. `build` takes plain lists and
 returns bytes, so it needs no database; `build_for` fills them from a strategy.
 """
 
@@ -16,41 +17,43 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from imports.export_contract import DATA_SHEET, HEADINGS, IGNORED, STRATEGY_KEYS, STRATEGY_SHEET
+from imports.data_export import choice_words
+from imports.export_contract import (
+    DATA_SHEET,
+    FLAG_WORDS_JA,
+    HEADINGS,
+    HEADINGS_JA,
+    IGNORED,
+    STRATEGY_KEYS,
+    STRATEGY_KEYS_JA,
+    STRATEGY_SHEET,
+)
 from kpis.models import Direction, EntryStatus, IndicatorKind
 from plans.models import Department, default_grade_bands
 
 LISTS_SHEET, HELP_SHEET = "選択肢", "説明"
 ROWS = 3000  # rows of the データ sheet that carry the drop-downs
 
+def _h(key: str) -> str:
+    return f"「{HEADINGS_JA[key]}」"
+
+
 INSTRUCTIONS = [
-    ("dxplan 計画取込テンプレート / dxplan plan import template", True),
-    ("1. 「計画」シートの B 列に、計画・戦略のコード、自治体、名称、期間、階層の名前を入力します。", False),
-    ("   Fill in column B of the 計画 sheet: strategy code, municipality, title, period, level names.", False),
+    ("dxplan 計画取込テンプレート", True),
+    ("1. 「計画」シートの B 列に、計画コード、自治体、計画の名称、期間、階層の呼び名を入力します。", False),
     ("2. 「データ」シートには、指標 × 年度ごとに 1 行を入力します（同じ指標の行は続けて並べます）。", False),
-    ("   The データ sheet holds one row per indicator and fiscal year (keep an indicator's rows together).", False),
-    ("3. 事業の指標は project_order（事業の行番号）を、施策の KPI は measure_code を、基本方針の成果指標は "
-     "basic_policy_code だけを入力します。", False),
-    ("   Project indicators need project_order; measure KPIs measure_code; outcome indicators basic_policy_code only.", False),
-    ("4. indicator_code は計画・戦略の中で一意です。取り込みを繰り返すと、同じコードの指標が更新されます。", False),
-    ("   indicator_code is unique in the strategy; importing again updates the indicator with that code.", False),
-    ("5. planned / actual には数値（2500.0 のように小数も入力どおり）、「－」（該当なし）、「…」（未設定）、"
-     "または文字（実施済 など）を入力します。空欄は「変更しない」です。", False),
-    ("   planned / actual: a number (decimals kept as typed), － (not applicable), … (not yet set) or text; "
-     "a blank cell leaves the stored value unchanged.", False),
-    (f"6. 灰色の列（{', '.join(IGNORED)}）は取り込みでは使いません。", False),
-    ("   Grey columns are computed by dxplan and ignored by the import.", False),
-    ("7. 選択肢: indicator_kind は outcome（成果指標）/ kpi / activity（活動指標）、direction は up（高いほどよい）/ "
-     "down（低いほどよい）/ maintain（維持）、status は入力状況です（取り込みで使うのは新しく作る行だけで、"
-     "dxplan にある行の入力状況は変わりません）。", False),
-    ("   Choices: indicator_kind outcome / kpi / activity; direction up / down / maintain; status the entry status "
-     "(read only for rows the import creates; a stored row's status never changes).", False),
-    ("   version は空欄のままにします（データ出力が書く版番号です）。空欄の行は dxplan にまだない年度の値だけを作り、"
+    (f"3. 事業の指標は{_h('project_order')}（事業の行番号）を、施策の KPI は{_h('measure_code')}を、"
+     f"基本方針の成果指標は{_h('basic_policy_code')}だけを入力します。", False),
+    (f"4. {_h('indicator_code')}は計画の中で一意です。取り込みを繰り返すと、同じコードの指標が更新されます。", False),
+    (f"5. {_h('planned')}・{_h('actual')}には数値（2500.0 のように小数も入力どおり）、「－」（該当なし）、"
+     "「…」（未設定）、または文字（実施済 など）を入力します。空欄は「変更しない」です。", False),
+    (f"6. 灰色の列（{'、'.join(HEADINGS_JA[h] for h in IGNORED)}）は取り込みでは使いません。", False),
+    (f"7. {_h('indicator_kind')}・{_h('direction')}・{_h('status')}・{_h('project_leading')}・{_h('cumulative')}"
+     "は、セルの▼から選びます。入力状況を使うのは新しく作る行だけで、dxplan にある行の入力状況は変わりません。", False),
+    (f"   {_h('version')}は空欄のままにします（データ出力が書く版番号です）。空欄の行は dxplan にまだない年度の値だけを作り、"
      "保存済みの値は変えません。", False),
-    ("   Leave version blank (the data export writes it): such a row only adds values dxplan does not have yet, "
-     "never changes a stored one.", False),
     ("8. 管理者の「計画の取込」画面からアップロードすると、保存する前に確認画面が表示されます。", False),
-    ("   Upload it on the administrators' import page: a preview is shown before anything is stored.", False),
+    ("   dxplan のデータ出力（英語の列名・コード）も、そのまま取り込めます。", False),
 ]
 
 
@@ -65,30 +68,32 @@ def build(*, departments: list[str], strategy_values: dict[str, str]) -> bytes:
 
     plan = book.create_sheet(STRATEGY_SHEET)
     for key in STRATEGY_KEYS:
-        plan.append([key, strategy_values.get(key, "")])
+        plan.append([STRATEGY_KEYS_JA[key], strategy_values.get(key, "")])
     plan.column_dimensions["A"].width = 22
     plan.column_dimensions["B"].width = 60
     for row in plan.iter_rows(min_col=2, max_col=2):
         row[0].number_format = "@"  # text: codes like 01 keep their zero
 
     lists = book.create_sheet(LISTS_SHEET)
-    columns = [("indicator_kind", IndicatorKind.values), ("direction", Direction.values),
-               ("status", EntryStatus.values), ("department", departments or [""])]
+    columns = [("indicator_kind", _words("indicator_kind", IndicatorKind.values)),
+               ("direction", _words("direction", Direction.values)),
+               ("status", _words("status", EntryStatus.values)), ("department", departments or [""])]
     for index, (name, items) in enumerate(columns, 1):
-        lists.cell(1, index, name).font = Font(bold=True)
+        lists.cell(1, index, HEADINGS_JA.get(name, "部局・課")).font = Font(bold=True)
         for offset, item in enumerate(items, 2):
             lists.cell(offset, index, item)
 
     data = book.create_sheet(DATA_SHEET)
-    data.append(list(HEADINGS))
+    data.append([HEADINGS_JA[key] for key in HEADINGS])
     grey = PatternFill("solid", fgColor="DDDDDD")
-    for index, heading in enumerate(HEADINGS, 1):
+    for index, key in enumerate(HEADINGS, 1):
+        heading = HEADINGS_JA[key]
         cell = data.cell(1, index)
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True)
-        if heading in IGNORED:
+        if key in IGNORED:
             cell.fill = grey
-        data.column_dimensions[get_column_letter(index)].width = max(12, len(heading) + 2)
+        data.column_dimensions[get_column_letter(index)].width = max(12, 2 * len(heading) + 2)
     data.freeze_panes = "A2"
     _drop_downs(data, lists, columns)
     out = io.BytesIO()
@@ -110,15 +115,25 @@ def _drop_downs(data, lists, columns):
         (("direction",), from_list(2, sizes["direction"])),
         (("status",), from_list(3, sizes["status"])),
         (("project_lead_department", "responsible_department"), from_list(4, sizes["department"])),
-        (("project_leading", "cumulative"), '"1,0"'),
+        (("project_leading", "cumulative"), '"' + ",".join(FLAG_WORDS_JA) + '"'),
     ]
     for headings, formula in rules:
         validation = DataValidation(type="list", formula1=formula, allow_blank=True, showErrorMessage=True,
-                                    errorTitle="入力できない値です", error="一覧から選んでください。 / Choose from the list.")
+                                    errorTitle="入力できない値です", error="一覧から選んでください。")
         for heading in headings:
             letter = column_of(heading)
             validation.add(f"{letter}2:{letter}{ROWS}")
         data.add_data_validation(validation)
+
+
+def _words(name: str, codes) -> list[str]:
+    words = choice_words(name)
+    return [words.get(code, code) for code in codes]
+
+
+def file_name(strategy=None) -> str:
+    """The download's name: the generic template and a strategy's one differ."""
+    return f"dxplan_取込テンプレート_{strategy.code}.xlsx" if strategy is not None else "dxplan_取込テンプレート.xlsx"
 
 
 def build_for(strategy=None) -> bytes:

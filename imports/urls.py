@@ -9,4 +9,5 @@ urlpatterns = [
     path("template.xlsx", views.template_download, name="template"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/confirm/", views.confirm, name="confirm"),
+    path("<int:pk>/cancel/", views.cancel, name="cancel"),
 ]

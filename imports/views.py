@@ -8,6 +8,7 @@ job runs. Only those kpis.permissions.can_import admits (administrators) may use
 from functools import wraps
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
@@ -16,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from imports import services, tasks, template
-from imports.limits import max_bytes
+from imports.limits import PREVIEW_EXPIRES_AFTER_HOURS, max_bytes
 from imports.models import ImportRun
 from kpis import permissions
 from kpis.models import EntryStatus
@@ -43,7 +44,7 @@ def administrators_only(view):
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         if not permissions.can_import(request.user):
-            raise PermissionDenied
+            raise PermissionDenied(_("Only administrators can import plans."))
         return view(request, *args, **kwargs)
     return wrapped
 
@@ -131,6 +132,7 @@ def upload(request):
         )
         _enqueue(tasks.preview_import, run.pk)
         return redirect("imports:detail", pk=run.pk)
+    services.import_runs_expire()  # previews left unconfirmed are not listed as waiting for ever
     return render(request, "imports/upload.html", {
         "form": form, "runs": ImportRun.objects.select_related("created_by")[:20],
         "strategies": Strategy.objects.order_by("order", "code"), "municipalities": Municipality.objects.all(),
@@ -160,11 +162,13 @@ def _page(request, run: ImportRun, form, status: int = 200):
     return render(request, "imports/detail.html", {
         "run": run, "form": form, "levels": _levels(run, run.counts), "Status": ImportRun.Status,
         "conflicts": _conflicts(run), "conflict_count": run.preview.get("conflict_count", 0),
+        "expires_after": PREVIEW_EXPIRES_AFTER_HOURS,
     }, status=status)
 
 
 @administrators_only
 def detail(request, pk: int):
+    services.import_runs_expire()
     run = services.import_run_sweep(run=get_object_or_404(ImportRun.objects.select_related("created_by", "strategy"), pk=pk))
     form = ConfirmForm(run=run) if run.status == ImportRun.Status.PREVIEWED and not run.blocking_problems else None
     return _page(request, run, form)
@@ -186,9 +190,20 @@ def confirm(request, pk: int):
 
 
 @administrators_only
+@require_POST
+def cancel(request, pk: int):
+    """The preview's 取消 button: nothing is imported; the run is kept, marked cancelled."""
+    run = get_object_or_404(ImportRun, pk=pk)
+    if services.import_run_cancel(run=run, user=request.user):
+        messages.success(request, _("The import of %(file)s was cancelled; nothing was imported.")
+                         % {"file": f"「{run.file_name}」"})
+    return redirect("imports:detail", pk=run.pk)
+
+
+@administrators_only
 def template_download(request):
     strategy = Strategy.objects.filter(code=request.GET.get("strategy", "")).select_related("municipality").first()
     response = HttpResponse(template.build_for(strategy),
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = attachment("dxplan-import-template.xlsx")
+    response["Content-Disposition"] = attachment(template.file_name(strategy))
     return response

@@ -52,7 +52,7 @@ class ConflictRowSerializer(serializers.Serializer):
 
     def get_updated_by(self, obj) -> str | None:
         user = obj.updated_by
-        return None if user is None else (user.get_full_name() or user.username)
+        return None if user is None else user.display_name
 
 
 class ConflictSerializer(serializers.Serializer):

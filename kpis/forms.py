@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from kpis.models import EntryStatus
 from kpis.selectors_entry import WAITING, ReviewFilters
 from kpis.values import MAX_TEXT
-from plans import fiscal_years
+from plans.language import fiscal_year_choices
 
 DATETIME_INPUT = "%Y-%m-%dT%H:%M"
 
@@ -104,7 +104,7 @@ class EntryRoundForm(forms.Form):
     def __init__(self, *args, strategy, fixed_fiscal_year=None, **kwargs):
         super().__init__(*args, **kwargs)
         first, last = strategy.first_fiscal_year - 1, strategy.last_fiscal_year + 1
-        self.fields["fiscal_year"].choices = fiscal_years.fiscal_year_choices(first, last)
+        self.fields["fiscal_year"].choices = fiscal_year_choices(first, last)
         if fixed_fiscal_year is not None:
             self.fields["fiscal_year"].disabled = True
             self.fields["fiscal_year"].initial = fixed_fiscal_year

@@ -138,6 +138,12 @@ class EntryRow:
         return self.refusal is None
 
     @property
+    def locked(self) -> bool:
+        """Submitted or approved: read-only until a reviewer returns it. The grid says so once,
+        above the rows, rather than in every row."""
+        return self.refusal is not None and self.value.status not in permissions.EDITABLE
+
+    @property
     def final_target_label(self) -> str:
         """R9: short enough for a grid cell; the page gives the full label on hover."""
         return fiscal_years.short_label(self.final_target_year) if self.final_target_year else ""

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.db.models import Case, Exists, F, OuterRef, Q, When
 from django.db.models import Value as V
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from kpis import permissions, plausibility, services
@@ -47,7 +48,7 @@ class EntryConflict(Exception):
 
     def __init__(self, current: YearlyValue):
         self.current = current
-        who = current.updated_by.get_full_name() or current.updated_by.username if current.updated_by else "?"
+        who = current.updated_by.display_name if current.updated_by else "?"
         super().__init__(
             _(
                 "%(who)s saved this row after you opened it: actual %(actual)s, comment “%(comment)s”. "
@@ -87,8 +88,7 @@ def _round_of(rounds, value):
 
 
 def _row_label(value: YearlyValue) -> str:
-    indicator = value.indicator
-    return f"{indicator.code or indicator.pk} {indicator.name}".strip()
+    return value.indicator.label
 
 
 def _refuse_rows(problems: list[tuple[YearlyValue, str]], *, denied: bool):
@@ -150,7 +150,7 @@ def entry_save(*, user, yearly_value: YearlyValue, actual: str, comment: str, ex
     try:
         parsed = parse_actual(actual)
     except EntryInputError as error:
-        raise ValidationError({"actual": str(error)}) from None
+        raise ValidationError({"actual": error.message(get_language())}) from None
     comment = _clean_comment(comment)
     new_columns = {**value_columns("actual", parsed), "comment": comment,
                    "actual_warnings": _plausibility(value, parsed, typed=actual)}
@@ -277,7 +277,7 @@ def target_revise(*, user, yearly_value: YearlyValue, planned: str, reason: str)
     try:
         parsed = parse_planned(planned)
     except EntryInputError as error:
-        raise ValidationError({"planned": str(error)}) from None
+        raise ValidationError({"planned": error.message(get_language())}) from None
     return services.yearly_value_revise_plan(yearly_value=yearly_value, planned=parsed, reason=reason, user=user)
 
 

@@ -121,10 +121,14 @@ class UserAdmin(LabelledChoicesMixin, DjangoUserAdmin):
     )
     readonly_fields = ("directory_dn",)
     add_fieldsets = DjangoUserAdmin.add_fieldsets + ((_("Organisation"), {"fields": ("department", "role")}),)
-    list_display = ("username", "email", "department", "role", "is_staff", "is_active")
+    list_display = ("username", "name", "email", "department", "role", "is_staff", "is_active")
     list_select_related = ("department__parent",)
     list_filter = ("role", ("department", DepartmentListFilter), "is_staff", "is_active")
     autocomplete_fields = ("department",)
+
+    @admin.display(description=_("name"), ordering="last_name")
+    def name(self, user):
+        return user.get_full_name()
 
 
 # --- strategy and its vocabularies ----------------------------------------------------------

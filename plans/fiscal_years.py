@@ -49,7 +49,15 @@ MAX_FISCAL_YEAR = 2200
 
 
 class FiscalYearError(ValueError):
-    """A fiscal year label that cannot be read, or a fiscal year no era covers."""
+    """A fiscal year label that cannot be read, or a fiscal year no era covers. `ja` and `en`
+    say why; str() holds both (logs), `message(language)` the reader's one."""
+
+    def __init__(self, ja: str, en: str):
+        super().__init__(f"{ja} / {en}")
+        self.ja, self.en = ja, en
+
+    def message(self, language: str | None) -> str:
+        return self.ja if not language or language.startswith("ja") else self.en
 
 
 class _Era:
@@ -140,7 +148,7 @@ def _era_of(fiscal_year: int) -> tuple[_Era, int]:
         if fiscal_year >= era.first_fiscal_year:
             return era, fiscal_year - era.offset
     raise FiscalYearError(
-        f"昭和2年度（1927年度）より前の年度には元号表記がありません: {fiscal_year} / "
+        f"昭和2年度（1927年度）より前の年度には元号表記がありません: {fiscal_year}",
         f"No era label for fiscal year {fiscal_year}; eras before 昭和 are not supported"
     )
 
@@ -193,7 +201,7 @@ _BOTH_RE = re.compile(r"(?P<first>[^()]+)\((?P<second>[^()]+)\)")
 
 def _error(text: str, detail_ja: str = _EXAMPLES_JA, detail_en: str = _EXAMPLES_EN):
     return FiscalYearError(
-        f"年度を読み取れません: {text!r}（{detail_ja}） / "
+        f"年度を読み取れません: {text!r}（{detail_ja}）",
         f"Cannot read fiscal year {text!r} ({detail_en})"
     )
 

@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from plans import achievement, fiscal_years
+from plans.names import person_name
 
 
 class Municipality(models.Model):
@@ -97,6 +98,18 @@ class User(AbstractUser):
                 name="user_staff_and_manager_have_department",
             ),
         ]
+
+    def get_full_name(self):
+        """Family name first (佐世保 花子): plans.names.person_name."""
+        return person_name(self.last_name, self.first_name)
+
+    @property
+    def display_name(self) -> str:
+        """The name every page, list and message shows: the full name, else the user name."""
+        return person_name(self.last_name, self.first_name, fallback=self.username)
+
+    def __str__(self):
+        return self.display_name
 
 
 def default_grade_bands():

@@ -13,7 +13,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from plans.fiscal_years import era_label
+from plans.language import fiscal_year_label
 from plans.models import BasicPolicy, Department, Strategy
 
 
@@ -97,7 +97,7 @@ class ReportJob(models.Model):
         indexes = [models.Index(fields=["status", "started_at"], name="report_job_status_started")]
 
     def __str__(self):
-        return f"{self.strategy} {era_label(self.fiscal_year)} {self.get_kind_display()}"
+        return f"{self.strategy} {fiscal_year_label(self.fiscal_year)} {self.get_kind_display()}"
 
     @property
     def is_finished(self) -> bool:

@@ -14,7 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kpis import permissions
-from plans import background, fiscal_years
+from plans import background
+from plans.language import fiscal_year_label
 from reports import pdf, tasks
 from reports.models import JobStatus, ReportFormat, ReportJob, ReportKind
 
@@ -38,7 +39,7 @@ def _validate(*, strategy, fiscal_year, kind, file_format, with_pdf, basic_polic
             "date": as_of.isoformat()}
     if not strategy.first_fiscal_year <= fiscal_year <= strategy.last_fiscal_year:
         errors["fiscal_year"] = _("%(year)s is outside the period of %(strategy)s (%(period)s).") % {
-            "year": fiscal_years.display_label(fiscal_year), "strategy": strategy.title,
+            "year": fiscal_year_label(fiscal_year), "strategy": strategy.title,
             "period": strategy.period_label,
         }
     if kind not in ReportKind.values:

@@ -18,8 +18,8 @@ from django.views.decorators.http import require_GET, require_POST
 from kpis import permissions
 from plans import fiscal_years
 from plans.downloads import attachment
+from plans.language import fiscal_year_label
 from plans.models import BasicPolicy, Department, Strategy
-from plans.templatetags.dxplan import fiscal_year as fiscal_year_label
 from reports import jobs, pdf, selectors, services
 from reports.models import JobStatus, ReportFormat, ReportJob, ReportKind
 
@@ -29,6 +29,23 @@ CONTENT_TYPES = {
     ReportFormat.CSV: "text/csv; charset=utf-8",
 }
 PDF_CONTENT_TYPE = "application/pdf"
+
+
+class ScopedSelect(forms.Select):
+    """A select whose options say which strategy (data-strategy) or municipality
+    (data-municipality) they belong to, so static/js/report_form.js can show only the chosen
+    strategy's basic policies and departments; `data` maps an option's instance to them."""
+
+    def __init__(self, *args, data=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.data = data or (lambda instance: {})
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        instance = getattr(value, "instance", None)
+        if instance is not None:
+            option["attrs"].update({f"data-{key}": v for key, v in self.data(instance).items()})
+        return option
 
 
 class PolicyChoiceField(forms.ModelChoiceField):
@@ -45,6 +62,7 @@ class ReportJobForm(forms.Form):
     strategy = forms.ModelChoiceField(
         queryset=Strategy.objects.select_related("municipality").order_by("order", "code"),
         label=gettext_lazy("Strategy"), empty_label=None,
+        widget=ScopedSelect(data=lambda s: {"municipality": s.municipality_id}),
     )
     fiscal_year = forms.TypedChoiceField(coerce=int, label=gettext_lazy("Fiscal year"))
     kind = forms.ChoiceField(choices=ReportKind.choices, initial=ReportKind.REPORT, label=gettext_lazy("Kind"))
@@ -57,6 +75,7 @@ class ReportJobForm(forms.Form):
     basic_policy = PolicyChoiceField(
         queryset=BasicPolicy.objects.select_related("strategy").order_by("strategy__order", "strategy__code", "order"),
         required=False, label=gettext_lazy("Only this basic policy"), empty_label=gettext_lazy("(all)"),
+        widget=ScopedSelect(data=lambda p: {"strategy": p.strategy_id}),
     )
     as_of = forms.DateField(
         label=gettext_lazy("As of"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
@@ -70,6 +89,7 @@ class ReportJobForm(forms.Form):
     department = DepartmentChoiceField(
         queryset=Department.objects.select_related("municipality", "parent").order_by("municipality", "order", "name"),
         required=False, label=gettext_lazy("Only this department's indicators"), empty_label=gettext_lazy("(all)"),
+        widget=ScopedSelect(data=lambda d: {"municipality": d.municipality_id}),
     )
 
     def __init__(self, *args, **kwargs):
@@ -79,8 +99,16 @@ class ReportJobForm(forms.Form):
             first, last = min(s[0] for s in spans), max(s[1] for s in spans)
             self.fields["fiscal_year"].choices = [(fy, fiscal_year_label(fy))
                                                   for fy in fiscal_years.fiscal_years_between(first, last)]
+            # The latest fiscal year with approved actuals of the strategy shown first (else
+            # this fiscal year); each strategy option carries its own for report_form.js.
+            latest = selectors.latest_approved_fiscal_years()
+            strategy_field = self.fields["strategy"]
+            strategy_field.widget.data = lambda s: {"municipality": s.municipality_id,
+                                                    "latest-fiscal-year": latest.get(s.pk, "")}
+            first_strategy = next(iter(strategy_field.queryset), None)
             current = fiscal_years.current_fiscal_year(timezone.localdate())
-            self.fields["fiscal_year"].initial = min(max(current, first), last)
+            default = latest.get(first_strategy.pk) if first_strategy is not None else None
+            self.fields["fiscal_year"].initial = min(max(default or current, first), last)
         unavailable = pdf.unavailable_reason()
         if unavailable:  # shown, off and explained rather than hidden
             self.fields["with_pdf"].disabled = True
@@ -130,6 +158,9 @@ def create(request):
     job.refresh_from_db()  # in-process (no broker) it has already run; unqueued, it has failed
     if job.status == JobStatus.FAILED:
         messages.error(request, job.message or _("The report could not be built. See the message in the list."))
+    elif job.status == JobStatus.DONE:  # in-process: finished before the page could show a bar
+        messages.success(request, _("Done: %(job)s, built in %(seconds)s s.") % {
+            "job": job, "seconds": f"{job.duration.total_seconds():.1f}" if job.duration else "0.0"})
     else:
         messages.success(request, _("The report was requested: %(job)s.") % {"job": job})
     return redirect("reports:index")

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kpis.models.indicators import EntryStatus, YearlyValue
-from plans.fiscal_years import era_label
+from plans.language import fiscal_year_label
 from plans.models import Department, Strategy
 
 __all__ = [
@@ -56,7 +56,7 @@ class EntryRound(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.strategy} {era_label(self.fiscal_year)}"
+        return f"{self.strategy} {fiscal_year_label(self.fiscal_year)}"
 
     # --- the entry window: the one rule, in Python and in SQL, side by side ----------------
     # Departments may enter from opens_at (inclusive) until the deadline (exclusive), unless

@@ -139,6 +139,12 @@ class Indicator(models.Model):
     def __str__(self):
         return self.name or self.code or f"#{self.pk}"
 
+    @property
+    def label(self) -> str:
+        """How a message names this indicator: its code, then its name (「KPI 1-1-1 データマイニング件数」),
+        since indicators of one plan may share a name. The one helper for every such message."""
+        return f"{self.code or f'#{self.pk}'} {self.name}".strip()
+
     @classmethod
     def from_db(cls, db, field_names, values):
         instance = super().from_db(db, field_names, values)

@@ -138,6 +138,7 @@ def _grid_context(request, strategy, fiscal_year, department, *, outcomes=None, 
         "draft_count": statuses.count(EntryStatus.DRAFT),
         "returned_count": statuses.count(EntryStatus.RETURNED)
         + sum(1 for text in texts if text.text.status == EntryStatus.RETURNED),
+        "locked_count": sum(1 for row in rows if row.locked),
         # Rows the manager may approve: not those they entered or submitted themselves.
         "waiting_review": sum(
             1 for row in rows if permissions.approval_refusal(user, row.value, entry_round=entry_round) is None
@@ -153,8 +154,7 @@ def entry_grid(request, strategy, fiscal_year):
 
 
 def _row_label(value: YearlyValue) -> str:
-    indicator = value.indicator
-    return f"{indicator.code or indicator.pk} {indicator.name}".strip()
+    return value.indicator.label
 
 
 def _validation_messages(error: ValidationError) -> list[str]:

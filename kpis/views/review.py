@@ -186,7 +186,7 @@ def review_return(request, pk):
     done = submit_form(
         request, form,
         lambda: workflow.review_return(user=request.user, yearly_value=value, comment=form.cleaned_data["comment"]),
-        success=_("Returned %(row)s to the department.") % {"row": value.indicator}, to=_back(request, value),
+        success=_("Returned %(row)s to the department.") % {"row": value.indicator.label}, to=_back(request, value),
     )
     return done or _action_page(request, value, form=form, status=400 if form.errors else 200, **page)
 
@@ -211,7 +211,7 @@ def target_revise(request, pk):
         return None
 
     done = submit_form(request, form, revise, to=_back(request, value),
-                       success=_("Revised the planned value of %(row)s.") % {"row": value.indicator})
+                       success=_("Revised the planned value of %(row)s.") % {"row": value.indicator.label})
     return done or _action_page(request, value, form=form, status=400 if form.errors else 200, **page)
 
 
@@ -227,7 +227,7 @@ def value_reopen(request, pk):
     done = submit_form(
         request, form,
         lambda: workflow.value_reopen(user=request.user, yearly_value=value, reason=form.cleaned_data["reason"]),
-        success=_("Reopened %(row)s; the department can correct it.") % {"row": value.indicator},
+        success=_("Reopened %(row)s; the department can correct it.") % {"row": value.indicator.label},
         to=_back(request, value),
     )
     return done or _action_page(request, value, form=form, status=400 if form.errors else 200, **page)

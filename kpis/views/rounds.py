@@ -17,6 +17,7 @@ from kpis.forms import CloseYearForm, EntryRoundForm, ReasonForm
 from kpis.models import EntryRound
 from kpis.views import apply_errors, refused, strategy_or_404, submit_form, window_state
 from plans import fiscal_years
+from plans.language import fiscal_year_label
 from plans.models import Strategy
 
 
@@ -82,7 +83,7 @@ def round_edit(request, strategy, fiscal_year=None):
             apply_errors(form, error)
         else:
             messages.success(request, _("Saved the entry period of %(strategy)s, %(year)s.") % {
-                "strategy": strategy, "year": fiscal_years.era_label(saved.fiscal_year)})
+                "strategy": strategy, "year": fiscal_year_label(saved.fiscal_year)})
             return redirect("entry:rounds")
     return render(request, "kpis/round_form.html", {
         "strategy": strategy, "entry_round": entry_round, "form": form,
@@ -107,7 +108,7 @@ def round_close(request, strategy, fiscal_year):
             messages.error(request, " ".join(error.messages))
         else:
             messages.success(request, _("Closed %(year)s of %(strategy)s. Every value of it is locked.") % {
-                "year": fiscal_years.era_label(fiscal_year), "strategy": strategy})
+                "year": fiscal_year_label(fiscal_year), "strategy": strategy})
         return redirect("entry:rounds")
     lines = selectors_entry.tracker_lines(strategy=strategy, fiscal_year=fiscal_year)
     return render(request, "kpis/round_close.html", {
@@ -127,7 +128,7 @@ def round_reopen(request, strategy, fiscal_year):
         request, form,
         lambda: workflow.entry_round_reopen(user=request.user, entry_round=entry_round,
                                             reason=form.cleaned_data["reason"]),
-        success=_("Reopened %(year)s of %(strategy)s.") % {"year": fiscal_years.era_label(fiscal_year),
+        success=_("Reopened %(year)s of %(strategy)s.") % {"year": fiscal_year_label(fiscal_year),
                                                             "strategy": strategy},
         to=reverse("entry:rounds"),
     )

@@ -11,12 +11,13 @@ from dataclasses import asdict, dataclass, replace
 from urllib.parse import urlencode
 
 from django import forms
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from kpis.models import IndicatorKind
 from plans import fiscal_years
 from plans.achievement import NOT_EVALUABLE
+from plans.language import fiscal_year_label
 from projects.models import Phase
 from reports.dashboards.summary import BEHIND
 
@@ -73,8 +74,8 @@ class FilterForm(forms.Form):
     leading = forms.BooleanField(label=gettext_lazy("Leading projects only"), required=False)
     policy = forms.TypedChoiceField(coerce=int, empty_value=None, required=False)
     phase = forms.ChoiceField(label=gettext_lazy("Phase"), required=False)
-    change = forms.ChoiceField(required=False, choices=_optional((c, c) for c in CHANGES))
-    page = forms.IntegerField(min_value=1, required=False)
+    change = forms.ChoiceField(label=gettext_lazy("Change from the year before"), required=False, choices=_optional((c, c) for c in CHANGES))
+    page = forms.IntegerField(label=gettext_lazy("Page"), min_value=1, required=False)
 
     def __init__(self, data, *, strategy, departments, categories, policies, bands, year_counts):
         super().__init__(data)
@@ -103,15 +104,15 @@ class FilterForm(forms.Form):
             return None
         try:
             fiscal_year = fiscal_years.parse_fiscal_year(text)
-        except ValueError as error:
-            raise forms.ValidationError(str(error)) from None
+        except fiscal_years.FiscalYearError as error:
+            raise forms.ValidationError(error.message(get_language())) from None
         s = self.strategy
         if not s.first_fiscal_year <= fiscal_year <= s.last_fiscal_year:
             raise forms.ValidationError(
                 _("%(year)s is not a fiscal year of this plan (%(first)s – %(last)s).") % {
-                    "year": fiscal_years.display_label(fiscal_year),
-                    "first": fiscal_years.display_label(s.first_fiscal_year),
-                    "last": fiscal_years.display_label(s.last_fiscal_year),
+                    "year": fiscal_year_label(fiscal_year),
+                    "first": fiscal_year_label(s.first_fiscal_year),
+                    "last": fiscal_year_label(s.last_fiscal_year),
                 }
             )
         return fiscal_year
@@ -127,16 +128,21 @@ class FilterForm(forms.Form):
 
 
 def _year_option(fiscal_year: int, actuals: int | None) -> str:
-    label = fiscal_years.display_label(fiscal_year)
+    label = fiscal_year_label(fiscal_year)
     if actuals is None:
         return label
     return f"{label} — " + _("%(count)s actuals") % {"count": actuals}
 
 
-def default_fiscal_year(strategy, year_counts: dict[int, int], today_fiscal_year: int) -> int:
-    """The latest fiscal year whose actuals are substantially in: at least half as many
-    numeric actuals as the fullest year (Sasebo: R5 with 111, not R6 with its single
-    early figure). Without any actual, the current fiscal year kept inside the plan."""
+def default_fiscal_year(strategy, year_counts: dict[int, int], today_fiscal_year: int,
+                        round_fiscal_year: int | None = None) -> int:
+    """The fiscal year of the open entry round, else of the latest closed one (the year people
+    work on or just closed: Sasebo's open R6, not R5 with more figures). Without a round in the
+    plan's period, the latest fiscal year whose actuals are substantially in: at least half as
+    many numeric actuals as the fullest year. Without any actual, the current fiscal year kept
+    inside the plan."""
+    if round_fiscal_year is not None and strategy.first_fiscal_year <= round_fiscal_year <= strategy.last_fiscal_year:
+        return round_fiscal_year
     if year_counts:
         fullest = max(year_counts.values())
         candidates = [fy for fy, n in year_counts.items() if 2 * n >= fullest
@@ -147,16 +153,22 @@ def default_fiscal_year(strategy, year_counts: dict[int, int], today_fiscal_year
 
 
 def parse(params, *, strategy, departments, categories, policies, bands, year_counts, today_fiscal_year,
-          show_counts=True):
+          show_counts=True, round_fiscal_year=lambda: None):
     """(Filters, bound form, error messages) from request.GET.
 
     `year_counts` is a function (a query): called for the default year when ?fy= is
-    missing or wrong, and for the year options when `show_counts`.
+    missing or wrong, and for the year options when `show_counts`; `round_fiscal_year` too
+    (a query), only for the default year.
     """
     counts = year_counts() if show_counts else None
 
+    chosen = []  # the default, computed once (its lookups are queries)
+
     def default():
-        return default_fiscal_year(strategy, counts if counts is not None else year_counts(), today_fiscal_year)
+        if not chosen:
+            chosen.append(default_fiscal_year(strategy, counts if counts is not None else year_counts(),
+                                              today_fiscal_year, round_fiscal_year()))
+        return chosen[0]
 
     params = params.copy()
     if not params.get("fy"):

@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import BooleanField, Case, Count, Exists, OuterRef, Prefetch, Q, Value, When
 from django.shortcuts import get_object_or_404
 
 from kpis.models import EntryRound, Indicator, IndicatorKind, ReviewEvent, TargetRevision, YearlyValue
@@ -193,6 +193,15 @@ def project_changes(strategy: Strategy, fiscal_year: int) -> tuple[list[tuple], 
     for pk, code, name, policy_id, year in rows:
         (new if year == fiscal_year else ended).append((pk, code, name, policy_id))
     return new, ended
+
+
+def round_fiscal_year(strategy: Strategy, now=None) -> int | None:
+    """The fiscal year of the strategy's open entry round, else of its latest closed one, else
+    None (1 query). The dashboards open on it: the year people are working on or just closed."""
+    is_open = Case(When(EntryRound.open_q(now), then=Value(True)), default=Value(False), output_field=BooleanField())
+    return (EntryRound.objects.filter(strategy=strategy).filter(EntryRound.open_q(now) | Q(closed_at__isnull=False))
+            .annotate(is_open=is_open).order_by("-is_open", "-fiscal_year")
+            .values_list("fiscal_year", flat=True).first())
 
 
 def entry_round(strategy: Strategy, fiscal_year: int) -> EntryRound | None:

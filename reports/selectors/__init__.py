@@ -7,7 +7,7 @@ are a small share of the rows) are read whole. Rows are read by column name
 (`values_list(..., named=True)`), never by position.
 
 One concern per module, as the workbook sheets they feed (reports.workbook):
-- jobs.py: the report page's job list and one job;
+- jobs.py: the report page's job list and one job, the latest fiscal year with approved actuals;
 - scope.py: `Scope`, what a report covers, and the department names it prints;
 - meta.py: the title data and columns (cover, every sheet);
 - as_of.py: what prints as of the report's date (approved versions, revisions in force);
@@ -22,7 +22,7 @@ One concern per module, as the workbook sheets they feed (reports.workbook):
 
 from reports.selectors.data_export import data_rows, data_strategy
 from reports.selectors.grades import report_grades
-from reports.selectors.jobs import report_job_get, report_job_list
+from reports.selectors.jobs import latest_approved_fiscal_years, report_job_get, report_job_list
 from reports.selectors.meta import report_meta
 from reports.selectors.project_list import report_project_rows
 from reports.selectors.revisions import data_revisions
@@ -31,6 +31,7 @@ from reports.selectors.scope import Scope, department_name
 from reports.selectors.sections import report_sections
 
 __all__ = [
-    "Scope", "data_revisions", "data_rows", "data_strategy", "department_name", "report_job_get", "report_job_list", "report_grades",
+    "Scope", "data_revisions", "data_rows", "data_strategy", "department_name", "latest_approved_fiscal_years",
+    "report_job_get", "report_job_list", "report_grades",
     "report_meta", "report_pending_texts", "report_project_rows", "report_sections",
 ]

@@ -1,9 +1,11 @@
-"""The report page's reads: the report jobs."""
+"""The report page's reads: the report jobs, and the fiscal year its form opens on."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Max, QuerySet
 
+from kpis.models import EntryStatus, YearlyValue
+from plans.achievement import EMPTY
 from reports.models import ReportJob
 
 
@@ -19,3 +21,11 @@ def report_job_get(job_id: int) -> ReportJob:
     return ReportJob.objects.select_related(
         "requested_by", "strategy__municipality", "basic_policy", "department", "department__parent"
     ).get(pk=job_id)
+
+
+def latest_approved_fiscal_years() -> dict[int, int]:
+    """strategy id → the latest fiscal year with an approved actual (1 query: one grouped
+    aggregate); strategies without one are absent. The report form opens on it."""
+    rows = (YearlyValue.objects.filter(status=EntryStatus.APPROVED).exclude(actual_state=EMPTY)
+            .values("indicator__strategy_id").annotate(latest=Max("fiscal_year")).order_by())
+    return {row["indicator__strategy_id"]: row["latest"] for row in rows}

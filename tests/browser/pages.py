@@ -28,7 +28,16 @@ NOT_PAGES = {
     "reports:download-pdf": "a file download",
     "imports:template": "a file download",
     "imports:confirm": "POST only",
+    "imports:cancel": "POST only",
     "logout": "POST only",
+    "entry:text-save": "POST only (a text's save on the grid)",
+    "entry:text-submit": "POST only",
+    "entry:text-approve": "POST only",
+    "public:publish": "POST only",
+    "public:withdraw": "POST only",
+    "public:latest": "a redirect to the latest published year's page (walked)",
+    "public:download": "a file download (CSV or JSON)",
+    "public:public/^(?P<rest>.*)$": "the public 404 for any other path under /public/",
     "set_language": "POST only (the language switch)",
 }
 
@@ -60,7 +69,8 @@ def page_paths(*, staff) -> dict[str, list[str]]:
     from django.urls import reverse
 
     from imports.models import ImportRun
-    from kpis.models import EntryRound, EntryStatus, Indicator, YearlyValue
+    from public.services import publication_publish
+    from kpis.models import EntryRound, EntryStatus, Indicator, RoundText, YearlyValue
     from plans.models import BasicPolicy, Department, Strategy
     from reports.models import ReportJob
 
@@ -84,6 +94,11 @@ def page_paths(*, staff) -> dict[str, list[str]]:
     run = ImportRun.objects.create(created_by=staff, file_name="計画.xlsx", sha256="0" * 64, strategy=sasebo,
                                    strategy_code=sasebo.code, status=ImportRun.Status.REFUSED,
                                    problems=[{"sheet": "KPI", "row": 3, "message": "例"}])
+    texts = RoundText.objects.filter(strategy=sasebo, fiscal_year=fy).order_by("pk")
+    submitted_text, approved_text = texts[0], texts[1]
+    RoundText.objects.filter(pk=submitted_text.pk).update(status=EntryStatus.SUBMITTED, text="年度の目標")
+    RoundText.objects.filter(pk=approved_text.pk).update(status=EntryStatus.APPROVED, text="事業総括")
+    publication = publication_publish(user=staff, strategy=sasebo, fiscal_year=closed.fiscal_year)
     indicator = Indicator.objects.filter(strategy=sasebo, values__isnull=False).order_by("pk").first()
     policy = BasicPolicy.objects.filter(strategy=sasebo).order_by("order").first()
     measure = policy.measures.order_by("order").first()
@@ -125,6 +140,14 @@ def page_paths(*, staff) -> dict[str, list[str]]:
         "reports:index": [reverse("reports:index")],
         "imports:upload": [reverse("imports:upload")],
         "imports:detail": [reverse("imports:detail", args=[run.pk])],
+        "entry:text-return": [reverse("entry:text-return", args=[submitted_text.pk])],
+        "entry:text-reopen": [reverse("entry:text-reopen", args=[approved_text.pk])],
+        "public:manage-index": [reverse("public:manage-index")],
+        "public:manage": [reverse("public:manage", args=[sasebo.code])],
+        "public:preview": [reverse("public:preview", args=[sasebo.code, publication.fiscal_year])],
+        "public:page": [reverse("public:page", args=[sasebo.municipality.code, sasebo.code, publication.fiscal_year]),
+                        reverse("public:page", args=[sasebo.municipality.code, sasebo.code,
+                                                     publication.fiscal_year]) + "?lang=en"],
     }
 
 

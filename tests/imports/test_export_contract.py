@@ -99,7 +99,12 @@ def test_the_import_unescapes_what_the_exporter_escapes():
 
 def test_the_template_has_the_contracts_layout_and_greys_the_ignored_columns():
     book = openpyxl.load_workbook(io.BytesIO(template.build(departments=[], strategy_values={})))
-    assert tuple(row[0] for row in book[STRATEGY_SHEET].iter_rows(values_only=True)) == STRATEGY_KEYS
+    # In Japanese: the 計画 keys and the データ headings as export_contract words them.
+    assert (tuple(row[0] for row in book[STRATEGY_SHEET].iter_rows(values_only=True))
+            == tuple(export_contract.STRATEGY_KEYS_JA[k] for k in STRATEGY_KEYS))
     head = list(book[DATA_SHEET].iter_rows(max_row=1))[0]
-    assert tuple(c.value for c in head) == HEADINGS
-    assert tuple(c.value for c in head if c.fill.fgColor.rgb.endswith("DDDDDD")) == IGNORED
+    assert tuple(c.value for c in head) == tuple(export_contract.HEADINGS_JA[h] for h in HEADINGS)
+    assert (tuple(c.value for c in head if c.fill.fgColor.rgb.endswith("DDDDDD"))
+            == tuple(export_contract.HEADINGS_JA[h] for h in IGNORED))
+    assert set(export_contract.HEADINGS_JA) == set(HEADINGS)
+    assert set(export_contract.STRATEGY_KEYS_JA) == set(STRATEGY_KEYS)

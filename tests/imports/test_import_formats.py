@@ -166,11 +166,14 @@ def test_command_dry_run_and_import(tmp_path, capsys, dave):
     out = capsys.readouterr()
     assert "観光商工局" in out.out and "未決定" in out.out and "--create-missing" in out.err
     call_command("import_plan", str(path), "--strategy", "sasebo-dx", "--dry-run", "--map-department", "観光商工局=観光商工部")
-    assert "Dry run: nothing was stored" in capsys.readouterr().out
+    # Japanese by default (LANGUAGE_CODE), one language only.
+    out = capsys.readouterr().out
+    assert "確認のみ（--dry-run）: 何も保存していません。" in out and "Dry run" not in out
     assert dump() == before
     call_command("import_plan", str(path), "--strategy", "sasebo-dx", "--map-department", "観光商工局=観光商工部",
-                 "--user", "dave")
-    assert "Imported 3 rows" in capsys.readouterr().out
+                 "--user", "dave", "--language", "en")
+    out = capsys.readouterr().out
+    assert "Imported 一覧.xlsx: 3 rows into sasebo-dx." in out and "取り込みました" not in out
     assert ImportRun.objects.get().created_by == dave
 
 

@@ -85,7 +85,7 @@ def test_an_approved_row_survives_a_stale_export_through_the_command(tmp_path, c
     approved_row = approved(rows[0], staff=alice, manager=bob, dx_office=carol)
     before = value_state(approved_row)
     call_command("import_plan", str(path), "--user", "dave")
-    assert "Imported" in capsys.readouterr().out
+    assert "取り込みました" in capsys.readouterr().out
     assert value_state(approved_row) == before and before[2:5] == ("FINAL-A-2", "", EntryStatus.APPROVED)
 
 
@@ -178,8 +178,8 @@ def test_the_command_prints_conflicts_and_skips_them(tmp_path, capsys, alice, da
     draft = entered(alice, draft, "1", "書き出しのあと")
     call_command("import_plan", str(path), "--dry-run")
     out = capsys.readouterr()
-    assert f"{draft.indicator.code} {FY}" in out.out and "書き出し時" in out.out and "1 rows changed" in out.err
-    call_command("import_plan", str(path), "--user", "dave")
+    assert f"{draft.indicator.code} {FY}" in out.out and "書き出し時" in out.out and "1 行は取り込まず" in out.err
+    call_command("import_plan", str(path), "--user", "dave", "--language", "en")
     out = capsys.readouterr()
     assert "Imported" in out.out and "1 rows changed in dxplan after the file was made were skipped" in out.err
     assert value_state(draft)[2] == "書き出しのあと"

@@ -110,9 +110,10 @@ def test_template_workbook(client, dave, sasebo):
     book = openpyxl.load_workbook(io.BytesIO(response.content))
     assert book.sheetnames == ["説明", "計画", "選択肢", "データ"]
     data = book["データ"]
-    assert [c.value for c in data[1]][:3] == ["basic_policy_code", "basic_policy_title", "measure_code"]
+    assert [c.value for c in data[1]][:3] == ["基本方針コード", "基本方針名", "施策コード"]
     formulas = {dv.formula1 for dv in data.data_validations.dataValidation}
-    assert "'選択肢'!$A$2:$A$4" in formulas and '"1,0"' in formulas
+    assert "'選択肢'!$A$2:$A$4" in formulas and '"はい,いいえ"' in formulas
     departments = [c.value for c in book["選択肢"]["D"][1:]]
     assert "観光商工部" in departments and "行政経営改革部/DX推進課" in departments
-    assert {"up", "down", "maintain"} == {c.value for c in book["選択肢"]["B"][1:] if c.value}
+    assert {"高いほどよい", "低いほどよい", "維持"} == {c.value for c in book["選択肢"]["B"][1:] if c.value}
+    assert {"成果指標", "KPI", "活動指標"} == {c.value for c in book["選択肢"]["A"][1:] if c.value}

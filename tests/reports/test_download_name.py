@@ -25,5 +25,7 @@ def test_the_download_name_is_not_cut_at_a_slash(client, dave, sasebo, tmp_path,
 
 def test_the_import_template_downloads_as_an_attachment(client, dave):
     client.force_login(dave)
-    response = client.get(reverse("imports:template"))
-    assert response["Content-Disposition"] == 'attachment; filename="dxplan-import-template.xlsx"'
+    generic = client.get(reverse("imports:template"))["Content-Disposition"]
+    sasebo = client.get(reverse("imports:template") + "?strategy=sasebo-dx")["Content-Disposition"]
+    assert unquote(generic.split("''", 1)[1]) == "dxplan_取込テンプレート.xlsx"
+    assert unquote(sasebo.split("''", 1)[1]) == "dxplan_取込テンプレート_sasebo-dx.xlsx"

@@ -15,17 +15,24 @@ transaction, or refused with the problems listed and nothing stored (exit status
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from imports.limits import max_bytes
 from imports.plan import LEVELS
 from imports.problems import ImportRefused
 from imports.services import plan_import_apply, plan_import_preview
+from plans.language import add_language_option
 from plans.models import User
 
 LEVEL_NAMES = {
-    "municipality": "自治体", "strategy": "計画・戦略", "department": "部局・課", "category_vocabulary": "分類の種類",
-    "category": "分類", "basic_policy": "基本方針", "measure": "施策", "step": "ステップ", "project": "事業",
-    "project_year": "事業の工程", "indicator": "指標", "yearly_value": "年度の値", "target_revision": "目標値の修正",
+    "municipality": gettext_noop("municipality"), "strategy": gettext_noop("strategy"),
+    "department": gettext_noop("department"), "category_vocabulary": gettext_noop("kind of category"),
+    "category": gettext_noop("category"), "basic_policy": gettext_noop("basic policy"), "measure": gettext_noop("measure"),
+    "step": gettext_noop("step"), "project": gettext_noop("project"), "project_year": gettext_noop("project phase"),
+    "indicator": gettext_noop("indicator"), "yearly_value": gettext_noop("yearly value"),
+    "target_revision": gettext_noop("target revision"),
 }
 
 
@@ -34,14 +41,14 @@ def _pairs(items: list[str], option: str) -> dict:
     for item in items or ():
         printed, sep, existing = item.rpartition("=")
         if not sep or not printed.strip() or not existing.strip():
-            raise CommandError(f"{option} は '印字の名称=既存の名称' の形で指定してください: {item!r} / "
-                               f"{option} takes 'printed=existing': {item!r}")
+            raise CommandError(_("%(option)s takes 'printed=existing': %(item)r") % {"option": option, "item": item})
         mapping[printed.strip()] = existing.strip()
     return mapping
 
 
 class Command(BaseCommand):
-    help = "Excel（.xlsx）の計画を取り込みます（事業一覧・KPIシート・dxplan のデータ出力）。--dry-run で確認のみ。"
+    help = ("Import a plan from Excel (.xlsx: a project list, a KPI sheet or a dxplan data export); "
+            "--dry-run only shows the preview.")
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="the workbook (.xlsx)")
@@ -55,18 +62,24 @@ class Command(BaseCommand):
         parser.add_argument("--municipality-name", default="")
         parser.add_argument("--title", default="", help="title, when the strategy is new")
         parser.add_argument("--user", default="", help="username the history records the changes under")
+        add_language_option(parser)
 
     def handle(self, *args, **options):
+        self.language = options["language"]
+        with translation.override(self.language):
+            self._handle(options)
+
+    def _handle(self, options):
         path = Path(options["file"])
         if not path.is_file():
-            raise CommandError(f"ファイルがありません: {path} / No such file: {path}")
+            raise CommandError(_("No such file: %(path)s") % {"path": path})
         if path.stat().st_size > max_bytes():
-            raise CommandError(f"ファイルが大きすぎます（上限 {max_bytes() // 1048576} MB） / File over the size limit")
+            raise CommandError(_("The file is over the size limit (%(mb)s MB).") % {"mb": max_bytes() // 1048576})
         user = None
         if options["user"]:
             user = User.objects.filter(username=options["user"]).first()
             if user is None:
-                raise CommandError(f"ユーザーがいません: {options['user']} / No such user")
+                raise CommandError(_("No such user: %(user)s") % {"user": options["user"]})
         mapping = {kind.replace("-", "_"): _pairs(options[f"map_{kind.replace('-', '_')}"], f"--map-{kind}")
                    for kind in ("department", "category", "basic-policy", "measure")}
         arguments = {
@@ -82,33 +95,36 @@ class Command(BaseCommand):
                 self._conflicts(preview.as_dict())
                 undecided = [u for u in preview.unknown if not u.get("decision")]
                 if undecided:
-                    self.stderr.write("dxplan にないものがあります。--create-missing で作成するか --map-... で既存のものに対応付けてください。"
-                                      " / Some items are not in dxplan: create them (--create-missing) or map them (--map-...).")
+                    self.stderr.write(_("Some items are not in dxplan: create them (--create-missing) "
+                                        "or map them (--map-...)."))
                 if not preview.ok or undecided:
-                    raise CommandError("問題があるため、このままでは取り込めません。 / The workbook has problems; it cannot be imported as is.")
-                self.stdout.write(self.style.SUCCESS("確認のみ（--dry-run）: 何も保存していません。 / Dry run: nothing was stored."))
+                    raise CommandError(_("The workbook has problems; it cannot be imported as is."))
+                self.stdout.write(self.style.SUCCESS(_("Dry run (--dry-run): nothing was stored.")))
                 return
             run = plan_import_apply(user=user, **arguments)
         except ImportRefused as refused:
             for problem in refused.problems:
-                self.stderr.write(problem.text())
-            raise CommandError("取り込みを中止しました。何も保存していません。 / Import refused; nothing was stored.") from None
+                self.stderr.write(problem.text(self.language))
+            raise CommandError(_("Import refused; nothing was stored.")) from None
         self._report(run.counts, [], [])
         self._conflicts(run.preview)
         self.stdout.write(self.style.SUCCESS(
-            f"取り込みました: {run.file_name}（{run.strategy_code}、{run.rows} 行） / Imported {run.rows} rows into {run.strategy_code}."))
+            _("Imported %(file)s: %(rows)s rows into %(strategy)s.")
+            % {"file": run.file_name, "rows": run.rows, "strategy": run.strategy_code}))
 
     def _report(self, counts, problems, unknown):
         for level in LEVELS:
             if level in counts:
                 row = counts[level]
-                self.stdout.write(f"  {LEVEL_NAMES[level]} ({level}): 作成 {row['created']}, 更新 {row['updated']}, "
-                                  f"変更なし {row['unchanged']}")
+                self.stdout.write("  " + _("%(level)s (%(key)s): created %(created)s, updated %(updated)s, "
+                                           "unchanged %(unchanged)s")
+                                  % {"level": _(LEVEL_NAMES[level]), "key": level, **row})
         for item in unknown:
-            decision = item.get("decision") or "未決定 / undecided"
-            self.stdout.write(f"  dxplan にないもの / not in dxplan: {item['kind']} 「{item['printed']}」 → {decision}")
+            decision = item.get("decision") or _("undecided")
+            self.stdout.write("  " + _("not in dxplan: %(kind)s 「%(printed)s」 → %(decision)s")
+                              % {"kind": item["kind"], "printed": item["printed"], "decision": decision})
         for problem in problems:
-            (self.stderr if problem.blocking else self.stdout).write(problem.text())
+            (self.stderr if problem.blocking else self.stdout).write(problem.text(self.language))
 
     def _conflicts(self, preview: dict):
         """Rows changed in dxplan since the file was made: listed, and said to be left as they are."""
@@ -116,15 +132,14 @@ class Command(BaseCommand):
         if not count:
             return
         for item in preview["conflicts"]:
-            differences = "; ".join(f"{d['field']}: ファイル / file 「{d['file']}」, dxplan 「{d['stored']}」"
+            differences = "; ".join(_("%(field)s: file 「%(file)s」, dxplan 「%(stored)s」") % d
                                     for d in item["differences"])
             self.stdout.write(
-                f"  競合 / conflict {item['sheet']}!{item['row']} {item['indicator_code']} {item['fiscal_year']}: "
+                "  " + _("conflict") + f" {item['sheet']}!{item['row']} {item['indicator_code']} {item['fiscal_year']}: "
                 f"{differences} (version {item['file_version']} → {item['stored_version']}, {item['status']}, "
                 f"{item['updated_by'] or '?'} {item['updated_at']})")
         if count > len(preview["conflicts"]):
-            self.stdout.write(f"  ほかに {count - len(preview['conflicts'])} 件 / {count - len(preview['conflicts'])} more")
+            self.stdout.write("  " + _("%(n)s more") % {"n": count - len(preview["conflicts"])})
         self.stderr.write(
-            f"ファイルの作成後に dxplan で変更された {count} 行は取り込まず、そのままにしました（新しいデータ出力で確認してください）。"
-            f" / {count} rows changed in dxplan after the file was made were skipped and left as they are "
-            "(check them against a new data export).")
+            _("%(n)s rows changed in dxplan after the file was made were skipped and left as they are "
+              "(check them against a new data export).") % {"n": count})

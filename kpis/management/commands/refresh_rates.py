@@ -7,27 +7,36 @@ import sys
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from kpis.models import refresh_rates, stale_rates
+from plans.language import add_language_option
 
 
 class Command(BaseCommand):
-    help = "保存済みの達成率を再計算します（--check は確認のみ）。 / Recompute the stored achievement rates."
+    help = "Recompute the stored achievement rates (--check only reports)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--check", action="store_true", help="確認のみ。古い達成率があれば終了コード 1。")
+        parser.add_argument("--check", action="store_true", help="only report; exit status 1 if any rate is stale")
+        add_language_option(parser)
 
     def handle(self, *args, check=False, **options):
+        with translation.override(options["language"]):
+            self._handle(check)
+
+    def _handle(self, check):
         if check:
             stale = stale_rates()
             for pk, stored, computed in stale[:20]:
-                self.stdout.write(f"  YearlyValue {pk}: 保存値 {stored} / 再計算 {computed}")
+                self.stdout.write("  " + _("YearlyValue %(pk)s: stored %(stored)s, recomputed %(computed)s")
+                                  % {"pk": pk, "stored": stored, "computed": computed})
             if stale:
                 self.stdout.write(self.style.ERROR(
-                    f"達成率が古い実績値が {len(stale)} 件あります。 / {len(stale)} stored rates are stale."))
+                    _("%(n)s stored rates are stale.") % {"n": len(stale)}))
                 sys.exit(1)
-            self.stdout.write(self.style.SUCCESS("達成率はすべて最新です。 / Every stored rate is current."))
+            self.stdout.write(self.style.SUCCESS(_("Every stored rate is current.")))
             return
         with transaction.atomic():
             changed = refresh_rates()
-        self.stdout.write(self.style.SUCCESS(f"達成率を {changed} 件更新しました。 / {changed} rates updated."))
+        self.stdout.write(self.style.SUCCESS(_("%(n)s rates updated.") % {"n": changed}))

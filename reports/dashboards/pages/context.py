@@ -83,6 +83,7 @@ class Dashboard(Links, Cached):
             self.params, strategy=self.strategy, departments=self.departments, categories=self.categories,
             policies=self.policies, bands=self.bands, year_counts=lambda: self.year_counts,
             today_fiscal_year=fiscal_years.fiscal_year_of(timezone.localdate()), show_counts=self.show_counts,
+            round_fiscal_year=lambda: selectors.round_fiscal_year(self.strategy),
         )
 
     @property

@@ -6,9 +6,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 
-from django.utils.translation import get_language
-
-from plans import fiscal_years
+from plans.language import fiscal_year_label
 from reports.dashboards import aggregates, figures, selectors, summary
 from reports.dashboards import filters as url_filters
 from reports.dashboards.pages.context import CHANGES_SHOWN, Dashboard
@@ -107,7 +105,7 @@ def compare(d: Dashboard) -> dict:
             "hidden": aggregates.hidden(groups),
         }
         years[fy]["segments"] = summary.segments(years[fy]["distribution"], d.bands)
-    label = fiscal_years.display_label if (get_language() or "ja").startswith("ja") else fiscal_years.english_label
+    label = fiscal_year_label
     return {
         "first": first, "second": second, "years": years, "year_list": list(years.items()),
         "policies": [(p, years[first]["policies"][p.pk], years[second]["policies"][p.pk]) for p in d.policies],

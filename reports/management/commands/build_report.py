@@ -10,8 +10,11 @@ import shutil
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
+from django.utils.translation import gettext as _
 
-from plans.fiscal_years import FiscalYearError, display_label, parse_fiscal_year
+from plans.fiscal_years import FiscalYearError, parse_fiscal_year
+from plans.language import add_language_option, fiscal_year_label
 from plans.models import BasicPolicy, Department, Strategy
 from reports import jobs, services
 from reports.models import JobStatus, ReportFormat, ReportKind
@@ -33,32 +36,36 @@ class Command(BaseCommand):
         parser.add_argument("--draft", action="store_true",
                             help="draft for checking: the latest entered values, approved or not, marked 案")
         parser.add_argument("--pdf", help="also print the report to this PDF file (needs LibreOffice)")
+        add_language_option(parser)
 
     def handle(self, *args, **options):
+        with translation.override(options["language"]):
+            self._handle(options)
+
+    def _handle(self, options):
         try:
             fiscal_year = parse_fiscal_year(options["fiscal_year"])
         except FiscalYearError as error:
-            raise CommandError(str(error)) from None
+            raise CommandError(error.message(options["language"])) from None
         strategy = self._strategy(options["strategy"])
         as_of = None
         if options["as_of"]:
             try:
                 as_of = datetime.date.fromisoformat(options["as_of"])
             except ValueError:
-                raise CommandError(f"--as-of は YYYY-MM-DD で指定してください / --as-of must be YYYY-MM-DD: "
-                                   f"{options['as_of']!r}") from None
+                raise CommandError(_("--as-of must be YYYY-MM-DD: %(value)r") % {"value": options["as_of"]}) from None
         basic_policy = department = None
         if options["basic_policy"]:
             basic_policy = BasicPolicy.objects.filter(strategy=strategy, code=options["basic_policy"]).first()
             if basic_policy is None:
-                raise CommandError(f"基本方針 {options['basic_policy']!r} は {strategy.code} にありません / "
-                                   f"no basic policy {options['basic_policy']!r} in {strategy.code}")
+                raise CommandError(_("No basic policy %(code)r in %(strategy)s.")
+                                   % {"code": options["basic_policy"], "strategy": strategy.code})
         if options["department"]:
             department = Department.objects.filter(
                 municipality=strategy.municipality, name=options["department"]).first()
             if department is None:
-                raise CommandError(f"部署 {options['department']!r} が見つかりません / "
-                                   f"no department {options['department']!r} in {strategy.municipality}")
+                raise CommandError(_("No department %(name)r in %(municipality)s.")
+                                   % {"name": options["department"], "municipality": strategy.municipality})
         try:
             job = services.report_job_create(
                 user=None, strategy=strategy, fiscal_year=fiscal_year, kind=options["kind"],
@@ -78,16 +85,16 @@ class Command(BaseCommand):
             with job.pdf_file.open("rb") as source, open(options["pdf"], "wb") as target:
                 shutil.copyfileobj(source, target)
         took = job.duration.total_seconds() if job.duration else 0
-        self.stdout.write(f"{strategy.title} {display_label(fiscal_year)}: {options['output']} ({took:.1f} s)")
+        self.stdout.write(f"{strategy.title} {fiscal_year_label(fiscal_year)}: {options['output']} ({took:.1f} s)")
 
     def _strategy(self, code):
         if code:
             strategy = Strategy.objects.select_related("municipality").filter(code=code).first()
             if strategy is None:
-                raise CommandError(f"計画 {code!r} がありません / no strategy {code!r}")
+                raise CommandError(_("No strategy %(code)r.") % {"code": code})
             return strategy
         strategies = list(Strategy.objects.select_related("municipality")[:2])
         if len(strategies) != 1:
             codes = ", ".join(Strategy.objects.values_list("code", flat=True))
-            raise CommandError(f"--strategy を指定してください（{codes}） / give --strategy (one of: {codes})")
+            raise CommandError(_("Give --strategy (one of: %(codes)s).") % {"codes": codes})
         return strategies[0]

@@ -63,10 +63,20 @@ def test_landing_page_links_each_strategy_to_its_dashboard(client, erin, sasebo)
 # --- what the overview says ------------------------------------------------------------------
 
 
-def test_overview_defaults_to_the_latest_year_with_actuals(client, erin):
+def test_overview_opens_on_the_year_of_the_open_or_latest_closed_round(client, erin, carol, sasebo):
+    from kpis import workflow
+    from kpis.models import EntryRound
+
     client.force_login(erin)
     page = html(client, "/dashboards/sasebo-dx/")
-    # R5 is the last year with most actuals in; R6 has one early figure only.
+    # R6's round is open: the year people work on, though R5 has more actuals in.
+    assert re.search(r'data-fiscal-year="2024" aria-current', page)
+    # Closed, it is still the latest closed round's year.
+    workflow.entry_round_close(user=carol, entry_round=EntryRound.objects.get(strategy=sasebo, fiscal_year=2024))
+    assert re.search(r'data-fiscal-year="2024" aria-current', html(client, "/dashboards/sasebo-dx/"))
+    # Without any round: the latest year whose actuals are substantially in (R5 with most).
+    EntryRound.objects.filter(strategy=sasebo).delete()
+    page = html(client, "/dashboards/sasebo-dx/")
     assert re.search(r'data-fiscal-year="2023" aria-current', page)
     assert "令和5年度 (2023年度)" in page
 
@@ -110,7 +120,7 @@ def test_bad_filters_are_reported_and_ignored(client, erin):
     errors = re.findall(r'<li class="error">([^<]+)</li>', page)
     assert len(errors) == 3
     assert any("1999" in e for e in errors)
-    assert re.search(r'data-fiscal-year="2023" aria-current', page)  # fell back to the default year
+    assert re.search(r'data-fiscal-year="2024" aria-current', page)  # fell back to the default year (open round)
 
 
 def test_filters_are_in_the_url_and_narrow_the_figures(client, carol, tourism, sasebo):
@@ -197,8 +207,9 @@ def test_submission_tracker_shows_statuses_and_the_deadline(client, erin, sasebo
 COMMON = 2 + 5  # session, user; strategy, departments, categories, basic policies, their categories
 QUERIES = {
     # + actuals per year, grade counts, medians, leading projects, change counts, largest falls
-    #   (+ their indicators and values), project start/end years, entry round
-    "overview": COMMON + 10,
+    #   (+ their indicators and values), project start/end years, entry round; without ?fy= the
+    #   open or latest closed entry round (the default year)
+    "overview": COMMON + 11,
     # + actuals per year, grade counts and medians for each of the two years
     "compare": COMMON + 5,
     # + count, ids of the page, their indicators and values, measure names, project names
@@ -228,7 +239,8 @@ QUERIES = {
 def test_without_a_fiscal_year_the_default_is_looked_up_once(client, erin, page_urls, django_assert_num_queries):
     client.force_login(erin)
     url = page_urls["policy"].split("?")[0]
-    _count(client, url, django_assert_num_queries, QUERIES["policy"] + 1)  # + actuals per year
+    # + actuals per year, + the open or latest closed entry round
+    _count(client, url, django_assert_num_queries, QUERIES["policy"] + 2)
 
 
 def _count(client, url, django_assert_num_queries, expected):
@@ -251,10 +263,11 @@ def test_filters_add_a_fixed_number_of_queries(client, erin, sasebo, page_urls, 
     url = page_urls["overview"] + f"?fy=2023&category={category.pk}&leading=1"
     client.force_login(erin)
     # No query more: the category's basic policies, measures and projects are subqueries of
-    # the counting queries (and the year options count actuals per year either way).
-    _count(client, url, django_assert_num_queries, QUERIES["overview"])
+    # the counting queries (and the year options count actuals per year either way); with
+    # ?fy= the default year's entry round is not looked up (- 1).
+    _count(client, url, django_assert_num_queries, QUERIES["overview"] - 1)
     grow(sasebo, 10)
-    _count(client, url, django_assert_num_queries, QUERIES["overview"])
+    _count(client, url, django_assert_num_queries, QUERIES["overview"] - 1)
 
 
 # --- roadmap and indicator page ----------------------------------------------------------------

@@ -1,0 +1,43 @@
+"""Which language a message is said in: the active one (the request's, or a command's
+--language / LANGUAGE_CODE). Messages kept in both languages side by side (an import
+problem, a value beyond its columns' limits, a typed value that is not a number) are shown
+in one of them through `said`, never both at once."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.utils import translation
+
+from plans import fiscal_years
+
+
+def is_japanese(language: str | None = None) -> bool:
+    """Japanese unless the active (or given) language is another one."""
+    language = language or translation.get_language() or settings.LANGUAGE_CODE
+    return language.startswith("ja")
+
+
+def said(ja: str, en: str, language: str | None = None) -> str:
+    """`ja` or `en`, whichever the active (or given) language reads."""
+    return ja if is_japanese(language) else en
+
+
+def add_language_option(parser) -> None:
+    """--language for a management command (default: LANGUAGE_CODE)."""
+    parser.add_argument("--language", choices=[code for code, _name in settings.LANGUAGES],
+                        default=settings.LANGUAGE_CODE,
+                        help="language of the messages (default: LANGUAGE_CODE, %(default)s)")
+
+
+def fiscal_year_label(fiscal_year: int, language: str | None = None) -> str:
+    """The one language-aware fiscal-year label: 令和7年度 (2025年度) in Japanese, FY2025 in
+    English (plans.fiscal_years writes both forms; this picks one). The `fiscal_year` template
+    filter, select boxes, banners and messages call it."""
+    if is_japanese(language):
+        return fiscal_years.display_label(fiscal_year)
+    return fiscal_years.english_label(fiscal_year)
+
+
+def fiscal_year_choices(first: int, last: int) -> list[tuple[int, str]]:
+    """(fiscal_year, label) pairs for a select box, oldest first, in the active language."""
+    return [(fy, fiscal_year_label(fy)) for fy in fiscal_years.fiscal_years_between(first, last)]
