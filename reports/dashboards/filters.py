@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 
 from kpis.models import IndicatorKind
 from plans import fiscal_years
-from plans.api_query import StrictBooleanField
 from plans.achievement import NOT_EVALUABLE
+from plans.api_query import StrictBooleanField
 from plans.language import fiscal_year_label
 from projects.models import Phase
 from reports.dashboards.summary import BEHIND
