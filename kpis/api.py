@@ -10,7 +10,6 @@ approval), the actual is shown empty, the comment blank, the rate null and the
 grade 「－」, with `actual_visible: false` so a client can tell "hidden" from "empty".
 """
 
-import django_filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
@@ -21,7 +20,14 @@ from kpis.permissions import can_view_value
 from kpis.rates import RATE_PLACES
 from plans import achievement
 from plans.api import DepartmentFilter, id_filter, strategy_filter
-from plans.api_query import FiscalYearFilter, IdFilter, KeysetPagination
+from plans.api_query import (
+    FiscalYearFilter,
+    IdFilter,
+    KeysetPagination,
+    StrictBooleanFilter,
+    StrictChoiceFilter,
+    StrictFilterSet,
+)
 
 
 class TrimmedDecimalField(serializers.DecimalField):
@@ -157,7 +163,7 @@ class IndicatorSerializer(serializers.ModelSerializer):
         return TargetRevisionSerializer(revisions, many=True, context=self.context).data
 
 
-class IndicatorFilterSet(django_filters.FilterSet):
+class IndicatorFilterSet(StrictFilterSet):
     strategy = strategy_filter("strategy__code")
     department = DepartmentFilter("responsible_department")
     basic_policy = IdFilter(
@@ -165,7 +171,7 @@ class IndicatorFilterSet(django_filters.FilterSet):
     )
     measure = IdFilter(method="filter_measure", label="measure id (with its projects' indicators)")
     project = id_filter("project", "project id")
-    leading = django_filters.BooleanFilter(field_name="project__leading", label="of a leading project")
+    leading = StrictBooleanFilter(field_name="project__leading", label="of a leading project")
     # (indicator, fiscal_year) is unique, so this join never repeats an indicator.
     fiscal_year = FiscalYearFilter(field_name="values__fiscal_year", label="has a value in fiscal year")
 
@@ -181,16 +187,16 @@ class IndicatorFilterSet(django_filters.FilterSet):
         return queryset.filter(selectors.under_measure(int(value)))
 
 
-class YearlyValueFilterSet(django_filters.FilterSet):
+class YearlyValueFilterSet(StrictFilterSet):
     strategy = strategy_filter("indicator__strategy__code")
     indicator = id_filter("indicator", "indicator id")
-    kind = django_filters.ChoiceFilter(field_name="indicator__kind", choices=IndicatorKind.choices)
+    kind = StrictChoiceFilter(field_name="indicator__kind", choices=IndicatorKind.choices)
     department = DepartmentFilter("indicator__responsible_department")
     basic_policy = IdFilter(method="filter_basic_policy", label="basic policy id (whole subtree)")
     measure = IdFilter(method="filter_measure", label="measure id (with its projects)")
     fiscal_year = FiscalYearFilter(field_name="fiscal_year")
-    leading = django_filters.BooleanFilter(field_name="indicator__project__leading", label="of a leading project")
-    actual_state = django_filters.ChoiceFilter(
+    leading = StrictBooleanFilter(field_name="indicator__project__leading", label="of a leading project")
+    actual_state = StrictChoiceFilter(
         choices=ValueState.choices, method="filter_actual_state", label="actual state (of the actuals you may see)"
     )
 

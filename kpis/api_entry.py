@@ -14,7 +14,6 @@ in the schema which texts are required (a return's comment, a reopen's or revisi
 a client learns it from /api/schema/; the services check them again for the web.
 """
 
-import django_filters
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
@@ -31,7 +30,7 @@ from kpis.models import EntryRound, EntryStatus, YearlyValue
 from kpis.permissions import can_manage_rounds
 from kpis.values import MAX_TEXT
 from plans.api import strategy_filter
-from plans.api_query import MAX_ID, FiscalYearFilter
+from plans.api_query import MAX_ID, FiscalYearFilter, StrictFilterSet
 from plans.models import Strategy
 
 MAX_BATCH = 2000
@@ -276,7 +275,7 @@ class ManagesRoundsOrReadOnly(permissions.BasePermission):
         return request.method in permissions.SAFE_METHODS or can_manage_rounds(request.user)
 
 
-class EntryRoundFilterSet(django_filters.FilterSet):
+class EntryRoundFilterSet(StrictFilterSet):
     strategy = strategy_filter("strategy__code")
     fiscal_year = FiscalYearFilter(field_name="fiscal_year")
 

@@ -16,6 +16,7 @@ from plans.api import (
     StrategyLabelsSerializer,
     StrategyPhaseSerializer,
 )
+from plans.api_query import StrictFilterSet
 from plans.models import Strategy
 from projects.models import Project
 
@@ -104,7 +105,7 @@ def attach_tree(strategy: Strategy) -> Strategy:
     return strategy
 
 
-class StrategyFilterSet(django_filters.FilterSet):
+class StrategyFilterSet(StrictFilterSet):
     municipality = django_filters.CharFilter(field_name="municipality__code", label="municipality code")
 
     class Meta:

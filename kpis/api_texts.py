@@ -9,7 +9,6 @@
 Every action calls a kpis.text_workflow service, which checks kpis.permissions.
 """
 
-import django_filters
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -20,7 +19,7 @@ from kpis.api_entry import REFUSALS, CommentSerializer, RequiredReasonSerializer
 from kpis.models import EntryStatus, RoundText, RoundTextKind
 from kpis.round_text_input import TEXT_MAX_LENGTH
 from plans.api import id_filter, strategy_filter
-from plans.api_query import MAX_ID, FiscalYearFilter
+from plans.api_query import MAX_ID, FiscalYearFilter, StrictChoiceFilter, StrictFilterSet
 
 
 class RoundTextSerializer(serializers.ModelSerializer):
@@ -81,11 +80,11 @@ class RoundTextSaveSerializer(serializers.Serializer):
     version = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="The row's version when you read it.")
 
 
-class RoundTextFilterSet(django_filters.FilterSet):
+class RoundTextFilterSet(StrictFilterSet):
     strategy = strategy_filter("strategy__code")
     fiscal_year = FiscalYearFilter(field_name="fiscal_year")
-    kind = django_filters.ChoiceFilter(choices=RoundTextKind.choices)
-    status = django_filters.ChoiceFilter(choices=EntryStatus.choices)
+    kind = StrictChoiceFilter(choices=RoundTextKind.choices)
+    status = StrictChoiceFilter(choices=EntryStatus.choices)
     department = id_filter("department_id", "owner department id")
 
     class Meta:

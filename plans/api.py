@@ -6,7 +6,7 @@ import django_filters
 from django.db.models import Q
 from rest_framework import serializers, viewsets
 
-from plans.api_query import IdFilter
+from plans.api_query import IdFilter, StrictFilterSet
 from plans.models import BasicPolicy, Department, Measure, Step
 
 # --- filters shared with projects.api and kpis.api ------------------------------------------
@@ -123,7 +123,7 @@ class StepSerializer(serializers.ModelSerializer):
 # --- filter sets ----------------------------------------------------------------------------
 
 
-class DepartmentFilterSet(django_filters.FilterSet):
+class DepartmentFilterSet(StrictFilterSet):
     municipality = django_filters.CharFilter(field_name="municipality__code", label="municipality code")
     parent = id_filter("parent", "parent department (部局) id")
 
@@ -132,7 +132,7 @@ class DepartmentFilterSet(django_filters.FilterSet):
         fields = ("municipality", "parent")
 
 
-class BasicPolicyFilterSet(django_filters.FilterSet):
+class BasicPolicyFilterSet(StrictFilterSet):
     strategy = strategy_filter("strategy__code")
     department = DepartmentFilter("lead_department")
 
@@ -141,7 +141,7 @@ class BasicPolicyFilterSet(django_filters.FilterSet):
         fields = ("strategy", "department")
 
 
-class MeasureFilterSet(django_filters.FilterSet):
+class MeasureFilterSet(StrictFilterSet):
     strategy = strategy_filter("basic_policy__strategy__code")
     basic_policy = id_filter("basic_policy", "basic policy id")
     department = DepartmentFilter("lead_department")
@@ -151,7 +151,7 @@ class MeasureFilterSet(django_filters.FilterSet):
         fields = ("strategy", "basic_policy", "department")
 
 
-class StepFilterSet(django_filters.FilterSet):
+class StepFilterSet(StrictFilterSet):
     strategy = strategy_filter("measure__basic_policy__strategy__code")
     basic_policy = id_filter("measure__basic_policy", "basic policy id")
     measure = id_filter("measure", "measure id")

@@ -1,6 +1,9 @@
-"""Numeric query parameters of the API, read one way everywhere: page size and offset, ids and
-fiscal years. A value that is not a whole number in range answers 400 naming the parameter,
-never a silent default, and never reaches the database (an id beyond bigint is a 500 there)."""
+"""Query parameters of the API, read one way everywhere: page size and offset, ids and fiscal
+years, yes/no and choice filters. A value that is not a whole number in range, not true/false/1/0,
+or not one of the choices answers 400 naming the parameter, never a silent default, and never
+reaches the database (an id beyond bigint is a 500 there). An empty value (?kind=, as the
+browsable API's filter form sends it) means "no filter" and the schema says so (allowEmptyValue).
+Every filterset of the API derives from StrictFilterSet."""
 
 import base64
 import binascii
@@ -10,8 +13,12 @@ from operator import attrgetter, or_
 
 import django_filters
 from django import forms
+from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_filters.fields import ChoiceField
+from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions
 from rest_framework.pagination import LimitOffsetPagination
@@ -55,6 +62,7 @@ class CappedLimitOffsetPagination(LimitOffsetPagination):
         for parameter in parameters:
             low, high = bounds[parameter["name"]]
             parameter["schema"].update(minimum=low, maximum=high)
+            parameter["allowEmptyValue"] = True  # ?limit= is the default page size, ?offset= the first page
         return parameters
 
 
@@ -158,3 +166,83 @@ class FiscalYearFilter(django_filters.NumberFilter):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label", "fiscal year, e.g. 2025")
         super().__init__(*args, min_value=MIN_FISCAL_YEAR, max_value=MAX_FISCAL_YEAR, **kwargs)
+
+
+# --- yes/no and choice filters --------------------------------------------------------------
+
+TRUE_SPELLINGS = frozenset({"true", "True", "1"})  # JSON's, Python's str(True), and 1
+FALSE_SPELLINGS = frozenset({"false", "False", "0"})
+
+
+class StrictBooleanField(forms.Field):
+    """true/false (also True/False, 1/0); empty is "no filter"; anything else is refused."""
+
+    widget = forms.Select(choices=[("", "---------"), ("true", gettext_lazy("Yes")), ("false", gettext_lazy("No"))])
+
+    def to_python(self, value):
+        text = "" if value is None else str(value).strip()
+        if text in TRUE_SPELLINGS or text in FALSE_SPELLINGS:
+            return text in TRUE_SPELLINGS
+        if text:
+            raise forms.ValidationError(
+                _("Enter true or false (or 1 or 0); got %(value)s.") % {"value": text[:40]}, code="invalid")
+        return None
+
+    def validate(self, value):
+        pass  # to_python has refused all that is not a yes, a no or empty
+
+
+class StrictBooleanFilter(django_filters.BooleanFilter):
+    field_class = StrictBooleanField
+
+
+class StrictChoiceField(ChoiceField):
+    default_error_messages = {"invalid_choice": gettext_lazy("%(value)s is not one of the choices.")}
+
+    def validate(self, value):
+        try:
+            super().validate(value)
+        except forms.ValidationError:
+            allowed = ", ".join(str(key) for key, _label in self.choices if key not in ("", self.null_value))
+            raise forms.ValidationError(
+                _("%(value)s is not one of: %(choices)s.") % {"value": str(value)[:40], "choices": allowed},
+                code="invalid_choice") from None
+
+
+class StrictChoiceFilter(django_filters.ChoiceFilter):
+    """One of the choices; no "null" pseudo-choice; empty is "no filter"."""
+
+    field_class = StrictChoiceField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("null_label", None)
+        super().__init__(*args, **kwargs)
+
+
+class StrictFilterSet(django_filters.FilterSet):
+    """The base of every filterset of the API: yes/no and choice filters, declared or generated
+    from Meta.fields, are the strict ones above."""
+
+    FILTER_DEFAULTS = {
+        **django_filters.FilterSet.FILTER_DEFAULTS,
+        models.BooleanField: {"filter_class": StrictBooleanFilter},
+    }
+
+    @classmethod
+    def filter_for_lookup(cls, field, lookup_type):
+        filter_class, params = super().filter_for_lookup(field, lookup_type)
+        if filter_class is django_filters.ChoiceFilter:
+            filter_class = StrictChoiceFilter
+        return filter_class, params
+
+
+class AllowEmptyFilterExtension(DjangoFilterExtension):
+    """Every filter parameter is documented with allowEmptyValue: an empty value is "no filter"."""
+
+    priority = 1
+
+    def get_schema_operation_parameters(self, auto_schema, *args, **kwargs):
+        parameters = super().get_schema_operation_parameters(auto_schema, *args, **kwargs)
+        for parameter in parameters:
+            parameter["allowEmptyValue"] = True
+        return parameters

@@ -1,10 +1,9 @@
 """Read API of projects (事業・プロジェクト) with their phase per fiscal year."""
 
-import django_filters
 from rest_framework import serializers, viewsets
 
 from plans.api import DepartmentFilter, id_filter, strategy_filter
-from plans.api_query import FiscalYearFilter
+from plans.api_query import FiscalYearFilter, StrictFilterSet
 from projects.models import PHASE_MARKS, Project
 
 
@@ -28,7 +27,7 @@ class ProjectSerializer(serializers.ModelSerializer):
         )
 
 
-class ProjectFilterSet(django_filters.FilterSet):
+class ProjectFilterSet(StrictFilterSet):
     strategy = strategy_filter("strategy__code")
     basic_policy = id_filter("basic_policy", "basic policy id")
     measure = id_filter("measure", "measure id")

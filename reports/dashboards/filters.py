@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from kpis.models import IndicatorKind
 from plans import fiscal_years
 from plans.achievement import NOT_EVALUABLE
+from plans.api_query import StrictBooleanField
 from plans.language import fiscal_year_label
 from projects.models import Phase
 from reports.dashboards.summary import BEHIND
@@ -60,6 +61,26 @@ class Filters:
         return bool(self.department or self.category or self.kind or self.leading or self.policy or self.grade)
 
 
+class CheckboxInput(forms.CheckboxInput):
+    """Hands the field the text as sent (Django's reads any text but "false" as ticked)."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, check_test=lambda value: value is True or value in ("true", "True", "1", "on"))
+
+    def value_from_datadict(self, data, files, name):
+        return data.get(name)
+
+
+class CheckboxField(StrictBooleanField):
+    """The API's yes/no (true/false, 1/0; plans.api_query) and the page's ticked box ("on");
+    anything else is refused like any other filter that cannot be read."""
+
+    widget = CheckboxInput
+
+    def to_python(self, value):
+        return True if value == "on" else super().to_python(value)
+
+
 def _optional(choices):
     return [("", "—")] + list(choices)
 
@@ -71,7 +92,7 @@ class FilterForm(forms.Form):
     category = forms.TypedChoiceField(label=gettext_lazy("Category"), coerce=int, empty_value=None, required=False)
     kind = forms.ChoiceField(label=gettext_lazy("Kind"), required=False)
     grade = forms.ChoiceField(label=gettext_lazy("Grade"), required=False)
-    leading = forms.BooleanField(label=gettext_lazy("Leading projects only"), required=False)
+    leading = CheckboxField(label=gettext_lazy("Leading projects only"), required=False)
     policy = forms.TypedChoiceField(coerce=int, empty_value=None, required=False)
     phase = forms.ChoiceField(label=gettext_lazy("Phase"), required=False)
     change = forms.ChoiceField(label=gettext_lazy("Change from the year before"), required=False, choices=_optional((c, c) for c in CHANGES))

@@ -97,3 +97,18 @@ def test_schema_documents_the_dashboards(api, erin):
     api.force_authenticate(erin)
     schema = api.get("/api/schema/?format=json").json()
     assert "/api/v1/dashboards/{code}/indicators/{indicator_id}/" in schema["paths"]
+
+
+@pytest.mark.parametrize("value", ["xyz", "2", "yes"])
+def test_a_leading_filter_that_is_not_yes_or_no_is_a_400(api, erin, value):
+    api.force_authenticate(erin)
+    response = api.get("/api/v1/dashboards/sasebo-dx/roadmap/", {"leading": value})
+    assert response.status_code == 400
+    assert value in response.json()["errors"][0]
+
+
+@pytest.mark.parametrize("value", ["true", "1", "True", "on"])
+def test_leading_as_true_one_or_a_ticked_box_filters(api, erin, sasebo, value):
+    rows = get(api, erin, f"/api/v1/dashboards/sasebo-dx/roadmap/?leading={value}&limit=500")["rows"]
+    projects = [r for r in rows["results"] if r["type"] == "project"]
+    assert len(projects) == sasebo.projects.filter(leading=True, measure__isnull=False).count() > 0

@@ -302,3 +302,11 @@ def test_indicator_page_draws_planned_and_actual_of_paperless(client, erin, pape
     assert traces["actual"]["y"][3:] == [None] * 4
     assert traces["target"]["x"] == [2027] and traces["projection"]["x"] == [2023, 2027]
     assert "expected" not in traces  # Sasebo prints no baseline, so there is no 期待値 line
+
+
+def test_roadmap_reads_a_ticked_box_and_names_a_leading_value_it_cannot_read(client, erin, sasebo):
+    client.force_login(erin)
+    page = html(client, "/dashboards/sasebo-dx/roadmap/?fy=2023&leading=on")
+    assert page.count('<tr class="project">') == sasebo.projects.filter(leading=True).count() == 27
+    page = html(client, "/dashboards/sasebo-dx/roadmap/?fy=2023&leading=xyz")
+    assert "xyz" in page and page.count('<tr class="project">') > 27
