@@ -38,14 +38,23 @@ WAITING = "waiting"
 # --- which round ---------------------------------------------------------------------------
 
 
+def _owns_in_round(department_id: int) -> Q:
+    """A round the department has something to enter in: an indicator of its strategy, or a
+    text or status of its fiscal year (a department may own only texts, e.g. a project's
+    summary or a step's status)."""
+    indicators = Indicator.objects.filter(strategy=OuterRef("strategy"), responsible_department_id=department_id)
+    texts = RoundText.objects.filter(strategy=OuterRef("strategy"), fiscal_year=OuterRef("fiscal_year"),
+                                     department_id=department_id)
+    return Q(Exists(indicators)) | Q(Exists(texts))
+
+
 def open_rounds_for_department(department_id: int, *, now=None):
-    """Open, unclosed rounds of strategies in which the department owns an indicator,
+    """Open, unclosed rounds in which the department owns an indicator or a round text,
     nearest deadline first (1 query when evaluated)."""
     now = now or timezone.now()
-    owns = Indicator.objects.filter(strategy=OuterRef("strategy"), responsible_department_id=department_id)
     return (
         EntryRound.objects.filter(EntryRound.open_q(now))
-        .filter(Exists(owns))
+        .filter(_owns_in_round(department_id))
         .select_related("strategy")
         .order_by("deadline", "strategy__order", "pk")
     )
@@ -73,13 +82,12 @@ def current_entry_round(user, *, now=None) -> EntryRound | None:
 
 def entry_round_list(user):
     """Rounds a user may open from the entry index: staff and managers those of strategies
-    their department has indicators in, everyone else all (1 query)."""
+    their department has indicators or round texts in, everyone else all (1 query)."""
     rounds = EntryRound.objects.select_related("strategy", "closed_by").order_by(
         "strategy__order", "strategy__code", "-fiscal_year"
     )
     if permissions.is_department_user(user):
-        owns = Indicator.objects.filter(strategy=OuterRef("strategy"), responsible_department_id=user.department_id)
-        rounds = rounds.filter(Exists(owns))
+        rounds = rounds.filter(_owns_in_round(user.department_id))
     return rounds
 
 

@@ -8,17 +8,18 @@ normalised by kpis.round_text_input before they are compared or stored.
 
 from collections import Counter
 
+from django.apps import apps as global_apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kpis import permissions
-from kpis.models import EntryRound, EntryStatus, Indicator, ReviewAction, ReviewStage, RoundText, RoundTextEvent
+from kpis.models import EntryRound, EntryStatus, ReviewAction, ReviewStage, RoundText, RoundTextEvent
 from kpis.models.round_texts import RoundTextKind
 from kpis.round_text_input import TEXT_MAX_LENGTH, normalise_text, too_long
 from kpis.workflow import _clean_comment, _status_after_submit
-from plans.models import BasicPolicy, Measure, Narrative, NarrativeKind, Step, StepStatus, StepYear
-from projects.models import Phase, Project, ProjectYear
+from plans.models import NarrativeKind, StepStatus
+from projects.models import Phase
 
 
 class RoundTextConflict(Exception):
@@ -214,8 +215,17 @@ def _most_common(departments) -> int | None:
     return ranked[0][0] if ranked else None
 
 
+def _row_models(apps):
+    """The models round_texts_ensure reads and writes: the current ones, or the historical ones of
+    a migration (kpis 0009): it uses only plain fields, querysets and bulk_create, so both work."""
+    get = (apps or global_apps).get_model
+    return (get("kpis", "RoundText"), get("kpis", "Indicator"), get("plans", "BasicPolicy"),
+            get("plans", "Measure"), get("plans", "Step"), get("plans", "Narrative"), get("plans", "StepYear"),
+            get("projects", "Project"), get("projects", "ProjectYear"))
+
+
 @transaction.atomic
-def round_texts_ensure(*, strategy, fiscal_year: int) -> int:
+def round_texts_ensure(*, strategy, fiscal_year: int, apps=None) -> int:
     """Create the 未入力 texts and statuses the owners must fill for the year; returns how many.
 
     A basic policy gets its goal and summary; a measure its goal (進捗状況) where the plan has
@@ -225,8 +235,11 @@ def round_texts_ensure(*, strategy, fiscal_year: int) -> int:
     of its indicators, else the lead of most of its projects; a step is owned by its
     measure's owner. A node with no owner gets no row (the plan's data prints as before).
     Each new row starts from the plan's own content of that year, if any, for the owner to
-    confirm. Existing rows are left as they are (at most 10 queries).
+    confirm. Existing rows are left as they are (at most 10 queries). `apps` is a migration's
+    app registry (its historical models), else the current models are used.
     """
+    (RoundText, Indicator, BasicPolicy, Measure, Step, Narrative, StepYear,
+     Project, ProjectYear) = _row_models(apps)
     existing = set(RoundText.objects.filter(strategy=strategy, fiscal_year=fiscal_year).values_list(
         "basic_policy_id", "measure_id", "step_id", "project_id", "kind"))
     indicator_owners = {}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Max, Min
 
+from kpis.models import RoundText, RoundTextKind
 from plans import fiscal_years
 from plans.models import CategoryVocabulary
 from projects.models import ProjectYear
@@ -12,7 +13,8 @@ from reports.workbook.rows import ReportMeta
 
 
 def report_meta(scope: Scope, *, as_of) -> ReportMeta:
-    """Title data, fiscal-year columns and category vocabularies (2 queries: vocabularies, phase years)."""
+    """Title data, fiscal-year columns and category vocabularies (3 queries: vocabularies, phase
+    years, whether projects have a 事業総括 in the round of the fiscal year)."""
     strategy = scope.strategy
     vocabularies = tuple(
         CategoryVocabulary.objects.filter(strategy=strategy, categories__projects__isnull=False)
@@ -23,6 +25,8 @@ def report_meta(scope: Scope, *, as_of) -> ReportMeta:
         fiscal_year__lte=strategy.last_fiscal_year,
     ).aggregate(first=Min("fiscal_year"), last=Max("fiscal_year"))
     phase_years = tuple(range(span["first"], span["last"] + 1)) if span["first"] is not None else ()
+    project_summaries = RoundText.objects.filter(strategy=strategy, fiscal_year=scope.fiscal_year,
+                                                 kind=RoundTextKind.SUMMARY, project__isnull=False).exists()
     return ReportMeta(
         municipality=strategy.municipality.name, strategy_title=strategy.title, fiscal_year=scope.fiscal_year,
         as_of=as_of, **report_dates(scope.fiscal_year, as_of),
@@ -30,6 +34,7 @@ def report_meta(scope: Scope, *, as_of) -> ReportMeta:
         label_basic_policy=strategy.label_basic_policy, label_measure=strategy.label_measure,
         label_step=strategy.label_step, label_project=strategy.label_project,
         vocabularies=vocabularies, scope=scope.label(strategy), draft=scope.draft,
+        project_summaries=project_summaries,
     )
 
 

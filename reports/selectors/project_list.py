@@ -48,10 +48,13 @@ def report_project_rows(scope: Scope, meta: ReportMeta) -> Iterator[ProjectRow]:
     the round's phases and their versions in force, the approved versions of values changed
     since or not approved, target revisions, then projects, activity indicators with values,
     phases, categories, each read in chunks through one cursor). A phase entered in the round
-    prints as of the date (「未確定」 until approved); other years print the plan's."""
+    prints as of the date (「未確定」 until approved); other years print the plan's. The fiscal
+    year's 事業総括 (meta.project_summaries) prints the same way: the approved version, else 「未確定」."""
     strategy = scope.strategy
-    round_phases = {}
-    RoundTexts(strategy, scope.as_of, draft=scope.draft).overlay("project", RoundTextKind.PHASE, round_phases)
+    round_phases, round_summaries = {}, {}
+    round_texts = RoundTexts(strategy, scope.as_of, draft=scope.draft)
+    round_texts.overlay("project", RoundTextKind.PHASE, round_phases)
+    round_texts.overlay("project", RoundTextKind.SUMMARY, round_summaries)
     projects = Project.objects.filter(strategy=strategy)
     indicators = Indicator.objects.filter(project__strategy=strategy)
     if scope.basic_policy is not None:
@@ -99,6 +102,7 @@ def report_project_rows(scope: Scope, meta: ReportMeta) -> Iterator[ProjectRow]:
             step=f"{p.step__code or ''} {p.step__title or ''}".strip(),
             code=p.code, name=p.name, summary=p.summary, leading=p.leading,
             phases=tuple(marks.get(fy, "") for fy in meta.phase_years),
+            year_summary=round_summaries.get(p.pk, {}).get(scope.fiscal_year, "") if meta.project_summaries else "",
         )
         series = _indicator_series(values.take(p.order), meta.fiscal_years, as_of)
         if not series:

@@ -31,6 +31,8 @@ class ReportMeta:
     vocabularies: tuple[str, ...] = ()  # category vocabularies, one project-list column each (分野, 分類)
     scope: str = ""  # "" for the whole plan, else what the report is limited to
     draft: bool = False  # the draft for checking: every page's title says 案
+    # The project list has a column of the fiscal year's 事業総括, entered in the round (kpis.RoundText).
+    project_summaries: bool = False
 
 
 # The plan's own texts as (heading, text) pairs, in the order they print (labels.PLAN_TEXTS).
@@ -118,6 +120,7 @@ class ProjectRow:
     actual: tuple[Value, ...]
     phases: tuple[str, ...] = field(default=())  # mark (○ ⇒ …) or "" per ReportMeta.phase_years
     continued: bool = False  # a further activity indicator of the project above
+    year_summary: str = ""  # the fiscal year's 事業総括 as of the report's date, 「未確定」, or ""
 
 
 @dataclass(frozen=True)

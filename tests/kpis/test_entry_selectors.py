@@ -70,6 +70,25 @@ def test_no_landing_when_the_department_owns_nothing_in_the_open_strategy(tess):
     assert selectors_entry.landing_entry_round(tess) is None
 
 
+def test_a_department_that_owns_only_texts_lands_on_its_round(tess, entry_round, client):
+    assert not Indicator.objects.filter(responsible_department=tess.department).exists()
+    text = RoundText.objects.filter(strategy=entry_round.strategy, fiscal_year=FY, project__isnull=False).first()
+    text.department = tess.department
+    text.save()
+    assert selectors_entry.landing_entry_round(tess) == entry_round
+    assert list(selectors_entry.entry_round_list(tess)) == [entry_round]
+    client.force_login(tess)
+    response = client.get("/")
+    assert response.status_code == 302 and response.url == f"/entry/{entry_round.strategy.code}/{FY}/"
+    assert f'id="text-{text.pk}"' in client.get(response.url).content.decode()  # the grid shows its text
+
+
+def test_texts_of_another_fiscal_year_do_not_make_a_department_land(tess, entry_round):
+    text = RoundText.objects.filter(strategy=entry_round.strategy, fiscal_year=FY).first()
+    RoundText.objects.filter(pk=text.pk).update(department=tess.department, fiscal_year=FY - 1)
+    assert selectors_entry.landing_entry_round(tess) is None
+
+
 def test_no_landing_once_the_round_is_closed_or_before_it_opens(alice, carol, entry_round):
     entry_round.opens_at = timezone.now() + timedelta(days=1)
     entry_round.deadline = timezone.now() + timedelta(days=9)

@@ -36,6 +36,11 @@ def page_text(path: Path, page: int) -> str:
     return _run("pdftotext", "-layout", "-f", str(page), "-l", str(page), str(path), "-")
 
 
+def document_text(path: Path) -> str:
+    """The whole document's text without any white space: a wrapped cell reads as one string."""
+    return re.sub(r"\s+", "", _run("pdftotext", "-raw", str(path), "-"))
+
+
 def page_size(path: Path, page: int) -> tuple[float, float]:
     """(width, height) in points."""
     info = _run("pdfinfo", "-f", str(page), "-l", str(page), str(path))

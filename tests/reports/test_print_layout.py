@@ -40,6 +40,18 @@ def test_a_plan_of_nine_years_without_categories_keeps_8_pt_too():
     assert printed_font_size(ws, A3) >= 8
 
 
+def test_the_years_project_summary_column_keeps_a3_and_8_pt():
+    rows = [project(year_summary="デジタルマップを公開し、利用者は前年度比で増加した。" * 4)]
+    ws = open_workbook(report_bytes(projects=rows, project_summaries=True))["プロジェクト一覧"]
+    assert ws.max_column == 32
+    headings = [c.value for c in ws[3]]
+    assert headings[headings.index("概要") + 1] == "令和7年度の事業総括"
+    assert rows[0].year_summary in [c.value for c in ws[4]]
+    assert printed_font_size(ws, A3) >= 8
+    assert "概要" in headings and "令和7年度の事業総括" not in [
+        c.value for c in open_workbook(report_bytes())["プロジェクト一覧"][3]]
+
+
 def test_numbers_and_marks_keep_their_width_while_texts_wrap():
     ws = open_workbook(report_bytes())["プロジェクト一覧"]
     assert ws.column_dimensions["L"].width == 7.5  # R3, a number column

@@ -119,6 +119,26 @@ def test_a_project_phase_prints_approved_or_pending(sasebo, alice, bob, carol):
     assert printed() == "…"  # the mark of 検討
 
 
+def test_a_project_summary_of_the_year_prints_approved_or_pending_in_the_project_list(sasebo, alice, bob, carol):
+    # The demo plan has no project summaries; an imported plan with one gets this row from
+    # kpis.text_workflow.round_texts_ensure.
+    project = _text(alice, RoundTextKind.PHASE, owner="project").project
+    assert not selectors.report_meta(Scope(sasebo, FY), as_of=datetime.date.today()).project_summaries
+    summary = RoundText.objects.create(strategy=sasebo, fiscal_year=FY, kind=RoundTextKind.SUMMARY, project=project,
+                                       department=alice.department)
+    meta = selectors.report_meta(Scope(sasebo, FY), as_of=datetime.date.today())
+    assert meta.project_summaries
+
+    def printed():
+        return {r.year_summary for r in selectors.report_project_rows(Scope(sasebo, FY), meta)
+                if r.code == summary.project.code and r.name == summary.project.name}
+
+    _save(alice, summary, "地図アプリの利用者が前年度比で増加した。")
+    assert printed() == {labels.PENDING}
+    _approve(summary, alice, bob, carol)
+    assert printed() == {"地図アプリの利用者が前年度比で増加した。"}
+
+
 def test_a_row_nobody_saved_prints_the_plans_content(sasebo, alice):
     phase = _text(alice, RoundTextKind.PHASE, owner="project")
     meta = selectors.report_meta(Scope(sasebo, FY), as_of=datetime.date.today())

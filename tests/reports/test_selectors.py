@@ -147,8 +147,8 @@ def test_report_selectors_cost_the_same_queries_at_two_sizes(sasebo, django_asse
     def read_all():
         strategy = Strategy.objects.select_related("municipality").get(pk=sasebo.pk)  # as report_job_get loads it
         scope = Scope(strategy, 2025)
-        # vocabularies; phase-year span
-        with django_assert_num_queries(2):
+        # vocabularies; phase-year span; whether the round has project summaries
+        with django_assert_num_queries(3):
             meta = selectors.report_meta(scope, as_of=AS_OF)
         # policies; narratives; the round's texts; their versions in force from the history;
         # measures; approved versions from the history; target revisions; step years; steps;
