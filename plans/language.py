@@ -5,6 +5,9 @@ in one of them through `said`, never both at once."""
 
 from __future__ import annotations
 
+import contextlib
+import json
+
 from django.conf import settings
 from django.utils import translation
 
@@ -20,6 +23,33 @@ def is_japanese(language: str | None = None) -> bool:
 def said(ja: str, en: str, language: str | None = None) -> str:
     """`ja` or `en`, whichever the active (or given) language reads."""
     return ja if is_japanese(language) else en
+
+
+# A message kept on a row (a report job's, an import run's) and read later by anyone, in
+# their language: its English msgid and parameters as JSON, translated when shown (`shown`).
+_STORED_PREFIX = '{"msgid": '
+
+
+def stored(msgid: str, **params) -> str:
+    """`msgid` (marked with gettext_noop) and its %(name)s parameters, as stored on a row.
+    Numbers stay numbers; anything else (an exception) is kept as its text."""
+    kept = {name: value if isinstance(value, int | float) else str(value) for name, value in params.items()}
+    return json.dumps({"msgid": msgid, "params": kept}, ensure_ascii=False)
+
+
+def shown(text: str, language: str | None = None) -> str:
+    """A row's message in the active (or given) language: a `stored` message translated and
+    filled in; any other text (a raw error, a message from before) as it is."""
+    if not text.startswith(_STORED_PREFIX):
+        return text
+    try:
+        message = json.loads(text)
+        msgid, params = message["msgid"], message.get("params") or {}
+    except (ValueError, KeyError, TypeError):
+        return text
+    with translation.override(language) if language else contextlib.nullcontext():
+        translated = translation.gettext(msgid)
+    return translated % params if params else translated
 
 
 def add_language_option(parser) -> None:
