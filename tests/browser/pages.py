@@ -69,9 +69,9 @@ def page_paths(*, staff) -> dict[str, list[str]]:
     from django.urls import reverse
 
     from imports.models import ImportRun
-    from public.services import publication_publish
     from kpis.models import EntryRound, EntryStatus, Indicator, RoundText, YearlyValue
     from plans.models import BasicPolicy, Department, Strategy
+    from public.services import publication_publish
     from reports.models import ReportJob
 
     sasebo = Strategy.objects.get(code="sasebo-dx")
