@@ -68,6 +68,15 @@ def fiscal_year_label(fiscal_year: int, language: str | None = None) -> str:
     return fiscal_years.english_label(fiscal_year)
 
 
+def fiscal_year_short_label(fiscal_year: int, language: str | None = None) -> str:
+    """The label of a tight column header or grid cell: R7 in Japanese (the plans' own
+    abbreviation), FY2025 in English (an English reader cannot be expected to know the era
+    letters). The full label goes in the <abbr> title."""
+    if is_japanese(language):
+        return fiscal_years.short_label(fiscal_year)
+    return fiscal_years.english_label(fiscal_year)
+
+
 def fiscal_year_choices(first: int, last: int) -> list[tuple[int, str]]:
     """(fiscal_year, label) pairs for a select box, oldest first, in the active language."""
     return [(fy, fiscal_year_label(fy)) for fy in fiscal_years.fiscal_years_between(first, last)]
