@@ -3,13 +3,17 @@
 
 import io
 import re
+from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import translation
 
 from kpis.entry_input import EntryInputError, parse_actual
 from kpis.models import YearlyValue
+from kpis.services import checked_value
 from plans import fiscal_years
 from plans.background import UNAVAILABLE
 from plans.language import fiscal_year_label, fiscal_year_short_label, shown, stored
@@ -93,3 +97,12 @@ def test_a_stored_message_is_shown_in_one_language_and_other_text_as_it_is():
     assert shown(stored(UNAVAILABLE), "en") == UNAVAILABLE
     assert shown("ValueError('x')", "ja") == "ValueError('x')"  # a raw error, kept as it was
     assert shown('{"msgid": broken', "en") == '{"msgid": broken'
+
+
+@pytest.mark.parametrize(("language", "said"), [
+    ("ja", "有限の数値ではありません: Decimal('NaN')"), ("en", "not a finite number: Decimal('NaN')"),
+])
+def test_an_unreadable_value_is_refused_in_the_readers_language_only(language, said):
+    with translation.override(language), pytest.raises(ValidationError) as refused:
+        checked_value(Decimal("NaN"), field="actual")
+    assert refused.value.message_dict == {"actual": [said]}
