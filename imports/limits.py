@@ -35,6 +35,9 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from django.conf import settings
+from django.utils.translation import gettext_noop
+
+from plans.language import stored
 
 MB = 1024 * 1024
 PEAK_RSS_MB = 300
@@ -51,9 +54,10 @@ TASK_HARD_TIME_LIMIT = 12 * 60
 # entering values, so it must not wait 「確認済（確定待ち）」 for ever.
 PREVIEW_EXPIRES_AFTER_HOURS = 24
 
-TIME_LIMIT_MESSAGE = (f"処理時間の上限（{TASK_SOFT_TIME_LIMIT // 60} 分）を超えたため中止しました。何も保存していません。"
-                      f"ファイルを分けて取り込んでください。 / The import took longer than the limit of "
-                      f"{TASK_SOFT_TIME_LIMIT // 60} minutes and was stopped; nothing was stored. Split the file.")
+# Kept by plans.language.stored, so each reader sees it in their language.
+TIME_LIMIT_MESSAGE = stored(gettext_noop("The import took longer than the limit of %(minutes)s minutes and was "
+                                         "stopped; nothing was stored. Split the file."),
+                            minutes=TASK_SOFT_TIME_LIMIT // 60)
 
 
 @dataclass(frozen=True)

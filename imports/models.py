@@ -11,6 +11,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from imports.limits import PREVIEW_EXPIRES_AFTER_HOURS
+from plans import language
 
 
 class ImportRun(models.Model):
@@ -84,13 +85,14 @@ class ImportRun(models.Model):
 
     @property
     def shown_message(self) -> str:
-        """The run's message; for a cancelled preview, why, in the reader's language."""
+        """The run's message in the reader's language (plans.language.shown); for a cancelled
+        preview, why."""
         if self.status == self.Status.CANCELLED:
             if self.message == self.EXPIRED:
                 return gettext("Not confirmed within %(hours)s hours, so cancelled: its figures would be stale. "
                                "Nothing was imported; upload the file again.") % {"hours": PREVIEW_EXPIRES_AFTER_HOURS}
             return gettext("Cancelled; nothing was imported.")
-        return self.message
+        return language.shown(self.message)
 
     @property
     def blocking_problems(self) -> list:

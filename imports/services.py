@@ -31,7 +31,7 @@ from imports.problems import ImportRefused, Problem, Problems
 from imports.records import StrategyRecord
 from imports.workbook import Workbook, max_bytes
 from plans import heartbeat
-from plans.background import bilingual
+from plans.language import stored
 from plans.models import Municipality, Strategy
 
 BATCH_ITEMS = 500
@@ -396,11 +396,11 @@ def import_runs_sweep_stale(*, now: datetime.datetime | None = None, runs=None) 
     running = (ImportRun.objects if runs is None else runs).filter(status__in=ImportRun.RUNNING)
     lost = running.filter(heartbeat_at__lt=heartbeat.lost_before(now)).update(
         status=ImportRun.Status.FAILED, finished_at=now,
-        message=bilingual(gettext_noop("The worker checking or importing this file stopped (no sign of life for "
+        message=stored(gettext_noop("The worker checking or importing this file stopped (no sign of life for "
                                        "%(seconds)s seconds); nothing was imported. Upload the file again."),
                           seconds=int(heartbeat.lost_after().total_seconds())))
     stale = running.filter(updated_at__lt=now - STALE_AFTER).update(
-        status=ImportRun.Status.FAILED, message="処理が止まりました / The job stopped.", finished_at=now)
+        status=ImportRun.Status.FAILED, message=stored(gettext_noop("The job stopped.")), finished_at=now)
     return lost + stale
 
 

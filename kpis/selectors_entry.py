@@ -25,7 +25,8 @@ from kpis.models import (
 )
 from kpis.selectors_texts import text_counts
 from kpis.values import column_names, value_from_columns
-from plans import achievement, fiscal_years
+from plans import achievement
+from plans.language import fiscal_year_short_label
 from plans.models import Department, Strategy
 
 # How many earlier fiscal years the entry grid shows beside the year being entered.
@@ -153,8 +154,8 @@ class EntryRow:
 
     @property
     def final_target_label(self) -> str:
-        """R9: short enough for a grid cell; the page gives the full label on hover."""
-        return fiscal_years.short_label(self.final_target_year) if self.final_target_year else ""
+        """R9 (FY2027 in English): short enough for a grid cell; the page gives the full label on hover."""
+        return fiscal_year_short_label(self.final_target_year) if self.final_target_year else ""
 
     @property
     def submittable(self) -> bool:

@@ -22,7 +22,7 @@ def checked_value(raw, *, field: str) -> achievement.Value:
     try:
         value = achievement.Value.of(raw)
     except (ValueError, TypeError) as error:
-        raise ValidationError({field: str(error)}) from None
+        raise ValidationError({field: achievement.said_in(error, get_language())}) from None
     problem = limit_exceeded(value)
     if problem is not None:
         raise ValidationError({field: problem.message(get_language())})

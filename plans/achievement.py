@@ -61,6 +61,7 @@ __all__ = [
     "grade_distribution",
     "grade_shares",
     "project_trend",
+    "said_in",
     "validate_bands",
     "will_reach_target",
 ]
@@ -93,8 +94,30 @@ _UNSIGNED_NUMBER_RE = re.compile(r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]
 _SIGNS = {"+": "", "-": "-", "△": "-", "▲": "-", "−": "-"}
 
 
+class _Bilingual(str):
+    """An error's text: both languages in str() (logs, the tests of this module), and each
+    one apart (`ja`, `en`) for `said_in`, which a reader is shown."""
+
+    ja: str
+    en: str
+
+    def __new__(cls, ja: str, en: str):
+        text = super().__new__(cls, f"{ja} / {en}")
+        text.ja, text.en = ja, en
+        return text
+
+
 def _bilingual(ja: str, en: str) -> str:
-    return f"{ja} / {en}"
+    return _Bilingual(ja, en)
+
+
+def said_in(error: Exception, language: str | None) -> str:
+    """A ValueError or TypeError of this module in one language (Japanese unless `language`
+    is another one); any other error as str()."""
+    text = error.args[0] if len(error.args) == 1 else None
+    if not isinstance(text, _Bilingual):
+        return str(error)
+    return text.ja if not language or language.startswith("ja") else text.en
 
 
 # --- values --------------------------------------------------------------------------------

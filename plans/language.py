@@ -5,6 +5,9 @@ in one of them through `said`, never both at once."""
 
 from __future__ import annotations
 
+import contextlib
+import json
+
 from django.conf import settings
 from django.utils import translation
 
@@ -22,6 +25,33 @@ def said(ja: str, en: str, language: str | None = None) -> str:
     return ja if is_japanese(language) else en
 
 
+# A message kept on a row (a report job's, an import run's) and read later by anyone, in
+# their language: its English msgid and parameters as JSON, translated when shown (`shown`).
+_STORED_PREFIX = '{"msgid": '
+
+
+def stored(msgid: str, **params) -> str:
+    """`msgid` (marked with gettext_noop) and its %(name)s parameters, as stored on a row.
+    Numbers stay numbers; anything else (an exception) is kept as its text."""
+    kept = {name: value if isinstance(value, int | float) else str(value) for name, value in params.items()}
+    return json.dumps({"msgid": msgid, "params": kept}, ensure_ascii=False)
+
+
+def shown(text: str, language: str | None = None) -> str:
+    """A row's message in the active (or given) language: a `stored` message translated and
+    filled in; any other text (a raw error, a message from before) as it is."""
+    if not text.startswith(_STORED_PREFIX):
+        return text
+    try:
+        message = json.loads(text)
+        msgid, params = message["msgid"], message.get("params") or {}
+    except (ValueError, KeyError, TypeError):
+        return text
+    with translation.override(language) if language else contextlib.nullcontext():
+        translated = translation.gettext(msgid)
+    return translated % params if params else translated
+
+
 def add_language_option(parser) -> None:
     """--language for a management command (default: LANGUAGE_CODE)."""
     parser.add_argument("--language", choices=[code for code, _name in settings.LANGUAGES],
@@ -35,6 +65,15 @@ def fiscal_year_label(fiscal_year: int, language: str | None = None) -> str:
     filter, select boxes, banners and messages call it."""
     if is_japanese(language):
         return fiscal_years.display_label(fiscal_year)
+    return fiscal_years.english_label(fiscal_year)
+
+
+def fiscal_year_short_label(fiscal_year: int, language: str | None = None) -> str:
+    """The label of a tight column header or grid cell: R7 in Japanese (the plans' own
+    abbreviation), FY2025 in English (an English reader cannot be expected to know the era
+    letters). The full label goes in the <abbr> title."""
+    if is_japanese(language):
+        return fiscal_years.short_label(fiscal_year)
     return fiscal_years.english_label(fiscal_year)
 
 

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from plans import achievement, fiscal_years
@@ -172,7 +173,7 @@ class Strategy(models.Model):
         try:
             self.bands()
         except ValueError as error:
-            raise ValidationError({"grade_bands": str(error)}) from None
+            raise ValidationError({"grade_bands": achievement.said_in(error, get_language())}) from None
 
     def bands(self) -> tuple[achievement.GradeBand, ...]:
         """The strategy's grade bands, parsed and validated by plans.achievement.bands_from_json."""

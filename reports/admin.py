@@ -21,7 +21,13 @@ class ReportJobAdmin(admin.ModelAdmin):
     list_filter = ("status", "kind", fiscal_year_filter(), "strategy")
     date_hierarchy = "created_at"
     actions = ["retry_failed"]
-    readonly_fields = [field.name for field in ReportJob._meta.fields]
+    # The message as its reader reads it (plans.language.shown), not as stored.
+    exclude = ["message"]
+    readonly_fields = [field.name if field.name != "message" else "message_shown" for field in ReportJob._meta.fields]
+
+    @admin.display(description=_("message"))
+    def message_shown(self, job):
+        return job.shown_message
 
     @admin.display(description=_("fiscal year"), ordering="fiscal_year")
     def fiscal_year_display(self, job):

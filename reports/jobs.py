@@ -21,9 +21,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from plans import fiscal_years
-from plans.background import bilingual
 from plans.downloads import safe_file_name
 from plans.heartbeat import beating, lost_after, lost_before
+from plans.language import stored as stored_message
 from reports import pdf, selectors
 from reports.models import JobStatus, ReportFormat, ReportJob, ReportKind, report_upload_to
 from reports.workbook import build_data_csv, build_data_xlsx, build_report
@@ -76,11 +76,11 @@ def report_job_run(*, job_id: int, heartbeat: bool = False) -> ReportJob | None:
             out.seek(0)
             stored = default_storage.save(report_upload_to(job, file_name(job)), File(out))
     except SoftTimeLimitExceeded:
-        _fail(job_id, bilingual(gettext_noop(
+        _fail(job_id, stored_message(gettext_noop(
             "The build took too long and was stopped. Try a smaller scope, or retry later.")))
     except Exception as error:  # every failure must end on the row, readable, never "running"
         logger.exception("report job %s failed", job_id)
-        _fail(job_id, bilingual(gettext_noop("The report could not be built: %(error)s"), error=error))
+        _fail(job_id, stored_message(gettext_noop("The report could not be built: %(error)s"), error=error))
     else:
         finished = ReportJob.objects.filter(pk=job_id, status=JobStatus.RUNNING).update(
             status=JobStatus.DONE, progress=100, file=stored, pdf_file=stored_pdf, finished_at=timezone.now(),
@@ -103,7 +103,7 @@ def _print_pdf(job: ReportJob, workbook) -> tuple[str, str]:
             pdf.workbook_to_pdf(workbook, out)
         except pdf.PdfUnavailable as error:
             logger.warning("report job %s: no PDF: %s", job.pk, error)
-            return "", bilingual(gettext_noop("The Excel report is ready, but the PDF could not be made: %(error)s"),
+            return "", stored_message(gettext_noop("The Excel report is ready, but the PDF could not be made: %(error)s"),
                                   error=error)
         out.seek(0)
         _set_progress(job.pk, 99, 100)
@@ -168,17 +168,17 @@ def report_jobs_sweep_stale(*, now: datetime.datetime | None = None) -> int:
     now = now or timezone.now()
     running = ReportJob.objects.filter(status=JobStatus.RUNNING, started_at__lt=now - STALE_AFTER).update(
         status=JobStatus.FAILED, finished_at=now,
-        message=bilingual(gettext_noop("The build stopped without finishing (no result after %(minutes)s minutes). "
+        message=stored_message(gettext_noop("The build stopped without finishing (no result after %(minutes)s minutes). "
                                         "Retry the job."), minutes=int(STALE_AFTER.total_seconds() // 60)),
     )
     lost = ReportJob.objects.filter(status=JobStatus.RUNNING, heartbeat_at__lt=lost_before(now)).update(
         status=JobStatus.FAILED, finished_at=now,
-        message=bilingual(gettext_noop("The worker building this job stopped (no sign of life for %(seconds)s "
+        message=stored_message(gettext_noop("The worker building this job stopped (no sign of life for %(seconds)s "
                                         "seconds). Retry the job."), seconds=int(lost_after().total_seconds())),
     )
     queued = ReportJob.objects.filter(status=JobStatus.QUEUED, created_at__lt=now - QUEUED_STALE_AFTER).update(
         status=JobStatus.FAILED, finished_at=now,
-        message=bilingual(gettext_noop("The job was never started (no worker took it within %(hours)s hours). "
+        message=stored_message(gettext_noop("The job was never started (no worker took it within %(hours)s hours). "
                                         "Retry the job."), hours=int(QUEUED_STALE_AFTER.total_seconds() // 3600)),
     )
     return running + lost + queued

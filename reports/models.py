@@ -13,7 +13,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from plans.language import fiscal_year_label
+from plans.language import fiscal_year_label, shown
 from plans.models import BasicPolicy, Department, Strategy
 
 
@@ -102,6 +102,11 @@ class ReportJob(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (JobStatus.DONE, JobStatus.FAILED)
+
+    @property
+    def shown_message(self) -> str:
+        """The job's message in the reader's language (plans.language.shown)."""
+        return shown(self.message)
 
     @property
     def duration(self):

@@ -157,7 +157,7 @@ def create(request):
         return _page(request, form, status=400)
     job.refresh_from_db()  # in-process (no broker) it has already run; unqueued, it has failed
     if job.status == JobStatus.FAILED:
-        messages.error(request, job.message or _("The report could not be built. See the message in the list."))
+        messages.error(request, job.shown_message or _("The report could not be built. See the message in the list."))
     elif job.status == JobStatus.DONE:  # in-process: finished before the page could show a bar
         messages.success(request, _("Done: %(job)s, built in %(seconds)s s.") % {
             "job": job, "seconds": f"{job.duration.total_seconds():.1f}" if job.duration else "0.0"})
@@ -187,7 +187,7 @@ def retry(request, pk):
         return redirect("reports:index")
     job.refresh_from_db()  # the broker may have refused it after commit
     if job.status == JobStatus.FAILED:
-        messages.error(request, job.message)
+        messages.error(request, job.shown_message)
     else:
         messages.success(request, _("The job was queued again."))
     return redirect("reports:index")

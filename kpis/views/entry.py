@@ -22,7 +22,7 @@ from kpis import permissions, selectors_entry, selectors_texts, workflow
 from kpis.forms import EntryRowForm, selected_ids
 from kpis.models import EntryStatus, YearlyValue
 from kpis.views import WINDOW_OPEN, strategy_or_404, window_state
-from plans import fiscal_years
+from plans.language import fiscal_year_short_label
 from plans.models import Department
 
 SAVED, CONFLICT, INVALID, REFUSED = "saved", "conflict", "invalid", "refused"
@@ -112,7 +112,7 @@ def _grid_context(request, strategy, fiscal_year, department, *, outcomes=None, 
     window = window_state(entry_round, now)
     enters = department is not None and permissions.can_enter_for_department(user, department.pk)
     statuses = [row.value.status for row in rows]
-    previous_years = [(p.fiscal_year, fiscal_years.short_label(p.fiscal_year)) for p in rows[0].previous] if rows else []
+    previous_years = [(p.fiscal_year, fiscal_year_short_label(p.fiscal_year)) for p in rows[0].previous] if rows else []
     return {
         "strategy": strategy,
         "fiscal_year": fiscal_year,
@@ -127,7 +127,7 @@ def _grid_context(request, strategy, fiscal_year, department, *, outcomes=None, 
         "texts": texts,
         "text_draft_count": sum(1 for text in texts if text.text.status == EntryStatus.DRAFT),
         "previous_years": previous_years,
-        "year_label": fiscal_years.short_label(fiscal_year),  # R6: column headers, full label in <abbr>
+        "year_label": fiscal_year_short_label(fiscal_year),  # R6 / FY2024: column headers, full label in <abbr>
         "column_count": FIXED_COLUMNS + len(previous_years),
         "enters": enters,
         "can_read_history": (

@@ -25,6 +25,7 @@ from django.db import connection
 from imports import services, tasks
 from imports.models import ImportRun
 from plans import heartbeat
+from plans.language import shown
 from tests.imports.hostile.hostile_builders import project_list, save
 from tests.reports.worker import real_parts, start_worker, stop_worker, wait_for_sessions_to_end
 
@@ -109,9 +110,10 @@ def test_an_import_whose_worker_is_killed_fails_in_bounded_time(scene, workers, 
         return run.status == ImportRun.Status.FAILED
     _until(failed, bound, "the sweep fails the lost run")
     assert time.monotonic() - killed_at <= bound
-    assert run.message == ("取り込みの処理が停止しました（4 秒間応答がありません）。何も取り込まれていません。"
-                           "ファイルをもう一度アップロードしてください。 / The worker checking or importing this file "
-                           "stopped (no sign of life for 4 seconds); nothing was imported. Upload the file again.")
+    assert shown(run.message, "ja") == ("取り込みの処理が停止しました（4 秒間応答がありません）。何も取り込まれていません。"
+                                        "ファイルをもう一度アップロードしてください。")
+    assert shown(run.message, "en") == ("The worker checking or importing this file stopped (no sign of life for 4 "
+                                        "seconds); nothing was imported. Upload the file again.")
 
     workers("second")
     again = _upload(data, admin)

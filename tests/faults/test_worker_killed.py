@@ -24,6 +24,7 @@ from django.db import connection
 from django.urls import reverse
 
 from plans import heartbeat
+from plans.language import shown
 from reports import jobs, services
 from reports.models import JobStatus, ReportJob
 from tests.faults.conftest import PASSWORD
@@ -123,8 +124,8 @@ def test_a_job_whose_worker_is_killed_fails_in_bounded_time_and_a_retry_gives_th
         return job.status == JobStatus.FAILED
     _until(failed, bound, "the sweep fails the lost job")
     assert time.monotonic() - killed_at <= bound
-    assert job.message == ("作成中の処理が停止しました（4 秒間応答がありません）。再実行してください。 / "
-                           "The worker building this job stopped (no sign of life for 4 seconds). Retry the job.")
+    assert shown(job.message, "ja") == "作成中の処理が停止しました（4 秒間応答がありません）。再実行してください。"
+    assert shown(job.message, "en") == "The worker building this job stopped (no sign of life for 4 seconds). Retry the job."
     assert not job.file
 
     workers("second")

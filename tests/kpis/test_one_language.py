@@ -3,15 +3,20 @@
 
 import io
 import re
+from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import translation
 
 from kpis.entry_input import EntryInputError, parse_actual
 from kpis.models import YearlyValue
+from kpis.services import checked_value
 from plans import fiscal_years
-from plans.language import fiscal_year_label
+from plans.background import UNAVAILABLE
+from plans.language import fiscal_year_label, fiscal_year_short_label, shown, stored
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
@@ -77,3 +82,27 @@ def test_commands_default_to_language_code_and_refuse_in_english_when_asked(db, 
     with pytest.raises(CommandError) as caught:
         call_command("build_report", "--fiscal-year", "abc", "--output", str(tmp_path / "x.xlsx"), "--language", "en")
     assert str(caught.value).startswith("Cannot read fiscal year") and "読み取れません" not in str(caught.value)
+
+
+def test_the_short_fiscal_year_label_follows_the_language():
+    assert fiscal_year_short_label(2024, "ja") == "R6"
+    assert fiscal_year_short_label(2019, "ja") == "R元"
+    assert fiscal_year_short_label(2024, "en") == "FY2024"
+
+
+def test_a_stored_message_is_shown_in_one_language_and_other_text_as_it_is():
+    message = stored("The report could not be built: %(error)s", error=ValueError("壊れた値"))
+    assert shown(message, "ja") == "帳票を作成できませんでした：壊れた値"
+    assert shown(message, "en") == "The report could not be built: 壊れた値"
+    assert shown(stored(UNAVAILABLE), "en") == UNAVAILABLE
+    assert shown("ValueError('x')", "ja") == "ValueError('x')"  # a raw error, kept as it was
+    assert shown('{"msgid": broken', "en") == '{"msgid": broken'
+
+
+@pytest.mark.parametrize(("language", "said"), [
+    ("ja", "有限の数値ではありません: Decimal('NaN')"), ("en", "not a finite number: Decimal('NaN')"),
+])
+def test_an_unreadable_value_is_refused_in_the_readers_language_only(language, said):
+    with translation.override(language), pytest.raises(ValidationError) as refused:
+        checked_value(Decimal("NaN"), field="actual")
+    assert refused.value.message_dict == {"actual": [said]}

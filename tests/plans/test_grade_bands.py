@@ -6,6 +6,7 @@ from decimal import Decimal as D
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from imports import data_export
 from imports.problems import Problems
@@ -57,9 +58,11 @@ def test_strategy_bands_and_clean_give_the_parsers_message(items):
     with pytest.raises(ValueError) as direct:
         strategy.bands()
     assert str(direct.value) == str(parsed.value)
-    with pytest.raises(ValidationError) as cleaned:
-        strategy.clean()
-    assert cleaned.value.message_dict == {"grade_bands": [str(parsed.value)]}
+    ja, en = str(parsed.value).split(" / ", 1)
+    for language, said in (("ja", ja), ("en", en)):  # the reader's language only
+        with translation.override(language), pytest.raises(ValidationError) as cleaned:
+            strategy.clean()
+        assert cleaned.value.message_dict == {"grade_bands": [said]}
 
 
 class _Sheet:

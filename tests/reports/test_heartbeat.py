@@ -13,6 +13,7 @@ import pytest
 from django.utils import timezone
 
 from plans import heartbeat
+from plans.language import shown
 from reports import jobs, services
 from reports.models import JobStatus, ReportJob
 
@@ -37,8 +38,9 @@ def test_the_sweep_fails_a_running_job_whose_heartbeat_stopped(carol, sasebo, se
     assert statuses == {lost: "failed", beating: "running", in_process: "running"}
     failed = ReportJob.objects.get(pk=lost)
     assert failed.finished_at == now
-    assert failed.message == ("作成中の処理が停止しました（120 秒間応答がありません）。再実行してください。 / "
-                              "The worker building this job stopped (no sign of life for 120 seconds). Retry the job.")
+    assert shown(failed.message, "ja") == "作成中の処理が停止しました（120 秒間応答がありません）。再実行してください。"
+    assert shown(failed.message, "en") == ("The worker building this job stopped (no sign of life for 120 seconds). "
+                                           "Retry the job.")
 
 
 @pytest.mark.django_db(transaction=True)

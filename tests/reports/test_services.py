@@ -13,6 +13,7 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from kpis.models import Indicator, YearlyValue
+from plans.language import shown
 from plans.models import BasicPolicy, Department, Strategy
 from reports import jobs, selectors, services, tasks
 from reports.models import JobStatus, ReportJob
@@ -143,7 +144,8 @@ def test_a_failure_is_recorded_with_a_readable_message(media, carol, sasebo, mon
     monkeypatch.setattr(selectors, "report_sections", broken)
     job = jobs.report_job_run(job_id=create(carol, sasebo, enqueue=False).pk)
     assert job.status == JobStatus.FAILED and not job.file and job.finished_at
-    assert "指標 X の値が壊れています" in job.message
+    assert shown(job.message, "ja") == "帳票を作成できませんでした：指標 X の値が壊れています"
+    assert shown(job.message, "en") == "The report could not be built: 指標 X の値が壊れています"
 
 
 def test_the_soft_time_limit_fails_the_job_with_a_message(media, carol, sasebo, monkeypatch):

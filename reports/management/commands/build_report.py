@@ -76,12 +76,12 @@ class Command(BaseCommand):
             raise CommandError("; ".join(error.messages)) from None
         job = jobs.report_job_run(job_id=job.pk)
         if job.status != JobStatus.DONE:
-            raise CommandError(job.message or job.get_status_display())
+            raise CommandError(job.shown_message or job.get_status_display())
         with job.file.open("rb") as source, open(options["output"], "wb") as target:
             shutil.copyfileobj(source, target)
         if options["pdf"]:
             if not job.pdf_file:  # the workbook is written; say why the PDF is not
-                raise CommandError(job.message)
+                raise CommandError(job.shown_message)
             with job.pdf_file.open("rb") as source, open(options["pdf"], "wb") as target:
                 shutil.copyfileobj(source, target)
         took = job.duration.total_seconds() if job.duration else 0

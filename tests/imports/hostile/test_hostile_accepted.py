@@ -8,6 +8,7 @@ from django.core.files.base import ContentFile
 from imports import limits, services, tasks
 from imports.models import ImportRun
 from imports.services import plan_import_preview
+from plans.language import shown
 from tests.imports.hostile import hostile_builders as build
 from tests.imports.hostile.test_hostile_corpus import digest
 
@@ -48,5 +49,8 @@ def test_a_run_stopped_by_the_time_limit_ends_failed_with_a_message(stage, monke
     before = digest()
     run = services.import_run_preview(run=run) if stage == "preview" else services.import_run_apply(run=run)
     assert run.status == ImportRun.Status.FAILED
-    assert "処理時間の上限（10 分）を超えたため中止しました" in run.message and "nothing was stored" in run.message
+    assert shown(run.message, "ja") == ("処理時間の上限（10 分）を超えたため中止しました。何も保存していません。"
+                                        "ファイルを分けて取り込んでください。")
+    assert shown(run.message, "en") == ("The import took longer than the limit of 10 minutes and was stopped; "
+                                        "nothing was stored. Split the file.")
     assert digest() == before
