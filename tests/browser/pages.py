@@ -94,7 +94,8 @@ def page_paths(*, staff) -> dict[str, list[str]]:
     run = ImportRun.objects.create(created_by=staff, file_name="計画.xlsx", sha256="0" * 64, strategy=sasebo,
                                    strategy_code=sasebo.code, status=ImportRun.Status.REFUSED,
                                    problems=[{"sheet": "KPI", "row": 3, "message": "例"}])
-    texts = RoundText.objects.filter(strategy=sasebo, fiscal_year=fy).order_by("pk")
+    # the tourism department's, so that its manager (bob) may return the submitted one
+    texts = RoundText.objects.filter(strategy=sasebo, fiscal_year=fy, department=tourism).order_by("pk")
     submitted_text, approved_text = texts[0], texts[1]
     RoundText.objects.filter(pk=submitted_text.pk).update(status=EntryStatus.SUBMITTED, text="年度の目標")
     RoundText.objects.filter(pk=approved_text.pk).update(status=EntryStatus.APPROVED, text="事業総括")
