@@ -4,6 +4,8 @@ Administrators and the DX office only (the files hold values not yet approved); 
 file is served through `download`, never from a public media URL.
 """
 
+import functools
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -101,14 +103,16 @@ class ReportJobForm(forms.Form):
                                                   for fy in fiscal_years.fiscal_years_between(first, last)]
             # The latest fiscal year with approved actuals of the strategy shown first (else
             # this fiscal year); each strategy option carries its own for report_form.js.
-            latest = selectors.latest_approved_fiscal_years()
+            # Read only when the form is drawn: a valid POST never touches the yearly values.
+            latest = functools.cache(selectors.latest_approved_fiscal_years)
             strategy_field = self.fields["strategy"]
             strategy_field.widget.data = lambda s: {"municipality": s.municipality_id,
-                                                    "latest-fiscal-year": latest.get(s.pk, "")}
-            first_strategy = next(iter(strategy_field.queryset), None)
-            current = fiscal_years.current_fiscal_year(timezone.localdate())
-            default = latest.get(first_strategy.pk) if first_strategy is not None else None
-            self.fields["fiscal_year"].initial = min(max(default or current, first), last)
+                                                    "latest-fiscal-year": latest().get(s.pk, "")}
+            if not self.is_bound:
+                first_strategy = next(iter(strategy_field.queryset), None)
+                current = fiscal_years.current_fiscal_year(timezone.localdate())
+                default = latest().get(first_strategy.pk) if first_strategy is not None else None
+                self.fields["fiscal_year"].initial = min(max(default or current, first), last)
         unavailable = pdf.unavailable_reason()
         if unavailable:  # shown, off and explained rather than hidden
             self.fields["with_pdf"].disabled = True
