@@ -11,6 +11,7 @@ import dxplan.cache
 from dxplan.celery import app as celery_app
 from plans.models import Role, User
 from tests.factories import small_round
+from tests.faults.killed_workers import workers  # noqa: F401 - the fixture: real workers of the killed-worker tests
 from tests.reports.conftest import media  # noqa: F401 - the fixture: stored reports in a folder of the test
 
 CLOSED_PORT_URL = "redis://127.0.0.1:1/3"  # nothing listens on port 1: every connection is refused

@@ -16,61 +16,22 @@ import os
 import signal
 import time
 
-import psycopg
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
 
 from imports import services, tasks
 from imports.models import ImportRun
 from plans import heartbeat
 from plans.language import shown
+from tests.faults.killed_workers import HEARTBEAT_SECONDS, WAIT, table_locked, until
 from tests.imports.hostile.hostile_builders import project_list, save
-from tests.reports.worker import real_parts, start_worker, stop_worker, wait_for_sessions_to_end
 
 REQUIRED = bool(os.environ.get("DXPLAN_REQUIRE_REAL_PARTS"))
-HEARTBEAT_SECONDS = 1
-WAIT = 90
 
 if ("postgresql" not in settings.DATABASES["default"]["ENGINE"]
         or settings.CELERY_BROKER_URL.startswith("memory://")) and not REQUIRED:
     pytest.skip("needs PostgreSQL and a Redis broker (DATABASE_URL, CELERY_BROKER_URL)", allow_module_level=True)
-
-
-@pytest.fixture
-def workers(media, tmp_path):
-    ok, reason = real_parts()
-    if not ok:
-        pytest.fail(f"DXPLAN_REQUIRE_REAL_PARTS is set but no real worker can run: {reason}")
-    started = []
-
-    def start(name):
-        process = start_worker(media, tmp_path / f"{name}.log", DXPLAN_HEARTBEAT_SECONDS=str(HEARTBEAT_SECONDS))
-        started.append(process)
-        return process
-
-    yield start
-    for process in started:
-        stop_worker(process)
-    wait_for_sessions_to_end()
-
-
-def _strategies_locked():
-    db = connection.settings_dict
-    locker = psycopg.connect(host=db["HOST"] or "127.0.0.1", port=db["PORT"] or 5432, user=db["USER"],
-                             password=db["PASSWORD"] or None, dbname=db["NAME"])
-    locker.execute("LOCK TABLE plans_strategy IN ACCESS EXCLUSIVE MODE")
-    return locker
-
-
-def _until(condition, timeout, what):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"not within {timeout} s: {what}")
 
 
 def _upload(data, user):
@@ -87,7 +48,7 @@ def test_an_import_whose_worker_is_killed_fails_in_bounded_time(scene, workers, 
 
     worker = workers("first")
     run = _upload(data, admin)  # before the lock: a new row's foreign key to the strategies would wait for it
-    locker = _strategies_locked()
+    locker = table_locked("plans_strategy")
     try:
         tasks.preview_import.delay(run.pk)
 
@@ -95,7 +56,7 @@ def test_an_import_whose_worker_is_killed_fails_in_bounded_time(scene, workers, 
             run.refresh_from_db()
             return (run.status == ImportRun.Status.PREVIEWING and run.heartbeat_at is not None
                     and (run.heartbeat_at - run.updated_at).total_seconds() >= HEARTBEAT_SECONDS)
-        _until(beating_twice, WAIT, "the worker claims the run and its heartbeat beats while the check waits")
+        until(beating_twice, WAIT, "the worker claims the run and its heartbeat beats while the check waits")
         os.killpg(worker.pid, signal.SIGKILL)
         worker.wait(timeout=10)
     finally:
@@ -108,7 +69,7 @@ def test_an_import_whose_worker_is_killed_fails_in_bounded_time(scene, workers, 
         services.import_runs_sweep_stale()  # what the beat runs every minute
         run.refresh_from_db()
         return run.status == ImportRun.Status.FAILED
-    _until(failed, bound, "the sweep fails the lost run")
+    until(failed, bound, "the sweep fails the lost run")
     assert time.monotonic() - killed_at <= bound
     assert shown(run.message, "ja") == ("取り込みの処理が停止しました（4 秒間応答がありません）。何も取り込まれていません。"
                                         "ファイルをもう一度アップロードしてください。")
@@ -122,5 +83,5 @@ def test_an_import_whose_worker_is_killed_fails_in_bounded_time(scene, workers, 
     def finished():
         again.refresh_from_db()
         return again.status not in (ImportRun.Status.UPLOADED, ImportRun.Status.PREVIEWING)
-    _until(finished, WAIT, "the second worker checks the file uploaded again")
+    until(finished, WAIT, "the second worker checks the file uploaded again")
     assert (again.status, again.problems, again.counts) == (reference.status, reference.problems, reference.counts)

@@ -17,10 +17,8 @@ import os
 import signal
 import time
 
-import psycopg
 import pytest
 from django.conf import settings
-from django.db import connection
 from django.urls import reverse
 
 from plans import heartbeat
@@ -28,57 +26,13 @@ from plans.language import shown
 from reports import jobs, services
 from reports.models import JobStatus, ReportJob
 from tests.faults.conftest import PASSWORD
-from tests.reports.worker import real_parts, start_worker, stop_worker, wait_for_sessions_to_end
+from tests.faults.killed_workers import HEARTBEAT_SECONDS, WAIT, table_locked, until
 
 REQUIRED = bool(os.environ.get("DXPLAN_REQUIRE_REAL_PARTS"))
-HEARTBEAT_SECONDS = 1  # the worker beats every second: lost after four
-WAIT = 90  # seconds for a worker to claim or build the job
 
 if ("postgresql" not in settings.DATABASES["default"]["ENGINE"]
         or settings.CELERY_BROKER_URL.startswith("memory://")) and not REQUIRED:
     pytest.skip("needs PostgreSQL and a Redis broker (DATABASE_URL, CELERY_BROKER_URL)", allow_module_level=True)
-
-
-@pytest.fixture
-def real():
-    ok, reason = real_parts()
-    if not ok:
-        pytest.fail(f"DXPLAN_REQUIRE_REAL_PARTS is set but no real worker can run: {reason}")
-
-
-@pytest.fixture
-def workers(real, media, tmp_path):
-    started = []
-
-    def start(name):
-        process = start_worker(media, tmp_path / f"{name}.log",
-                               DXPLAN_HEARTBEAT_SECONDS=str(HEARTBEAT_SECONDS))
-        started.append(process)
-        return process
-
-    yield start
-    for process in started:
-        stop_worker(process)
-    wait_for_sessions_to_end()
-
-
-def _yearly_values_locked():
-    """A second session holding an exclusive lock on the yearly values until closed."""
-    db = connection.settings_dict
-    locker = psycopg.connect(host=db["HOST"] or "127.0.0.1", port=db["PORT"] or 5432, user=db["USER"],
-                             password=db["PASSWORD"] or None, dbname=db["NAME"])
-    locker.execute("LOCK TABLE kpis_yearlyvalue IN ACCESS EXCLUSIVE MODE")
-    return locker
-
-
-def _until(condition, timeout, what):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = condition()
-        if found:
-            return found
-        time.sleep(0.2)
-    raise AssertionError(f"not within {timeout} s: {what}")
 
 
 def _stored(job) -> bytes:
@@ -96,7 +50,7 @@ def test_a_job_whose_worker_is_killed_fails_in_bounded_time_and_a_retry_gives_th
     assert reference.status == JobStatus.DONE, reference.message
 
     worker = workers("first")
-    locker = _yearly_values_locked()
+    locker = table_locked("kpis_yearlyvalue")
     try:
         assert client.login(username=dx.username, password=PASSWORD)
         response = client.post(reverse("reports:create"), {
@@ -109,7 +63,7 @@ def test_a_job_whose_worker_is_killed_fails_in_bounded_time_and_a_retry_gives_th
         def beating_twice():
             job.refresh_from_db()
             return job.status == JobStatus.RUNNING and job.heartbeat_at and job.heartbeat_at > job.started_at
-        _until(beating_twice, WAIT, "the worker claims the job and its heartbeat beats while the build waits")
+        until(beating_twice, WAIT, "the worker claims the job and its heartbeat beats while the build waits")
         os.killpg(worker.pid, signal.SIGKILL)
         worker.wait(timeout=10)
     finally:
@@ -122,7 +76,7 @@ def test_a_job_whose_worker_is_killed_fails_in_bounded_time_and_a_retry_gives_th
         jobs.report_jobs_sweep_stale()  # what the beat runs every minute
         job.refresh_from_db()
         return job.status == JobStatus.FAILED
-    _until(failed, bound, "the sweep fails the lost job")
+    until(failed, bound, "the sweep fails the lost job")
     assert time.monotonic() - killed_at <= bound
     assert shown(job.message, "ja") == "作成中の処理が停止しました（4 秒間応答がありません）。再実行してください。"
     assert shown(job.message, "en") == "The worker building this job stopped (no sign of life for 4 seconds). Retry the job."
@@ -135,7 +89,7 @@ def test_a_job_whose_worker_is_killed_fails_in_bounded_time_and_a_retry_gives_th
     def done():
         job.refresh_from_db()
         return job.status in (JobStatus.DONE, JobStatus.FAILED)
-    _until(done, WAIT, "the second worker builds the retried job")
+    until(done, WAIT, "the second worker builds the retried job")
     assert job.status == JobStatus.DONE, job.message
     assert job.attempts == 2
     assert _stored(job) == _stored(reference)
