@@ -287,7 +287,8 @@ class YearlyValueAdmin(SimpleHistoryAdmin):
     def _trail_gate(self, request, object_id):
         value = self.get_object(request, unquote(object_id))
         if value is not None and not permissions.can_read_review_trail(
-            request.user, department_id=value.indicator.responsible_department_id
+            request.user, department_id=value.indicator.responsible_department_id,
+            municipality_id=value.indicator.strategy.municipality_id,
         ):
             raise PermissionDenied
 
@@ -401,7 +402,8 @@ class ReviewEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     date_hierarchy = "created_at"
 
     def get_queryset(self, request):
-        trail = permissions.review_trail_q(request.user, "yearly_value__indicator__responsible_department_id")
+        trail = permissions.review_trail_q(request.user, "yearly_value__indicator__responsible_department_id",
+                                           "yearly_value__indicator__strategy__municipality_id")
         return super().get_queryset(request).filter(trail)
 
 
@@ -426,9 +428,11 @@ class RoundTextAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
 
     def get_queryset(self, request):
         texts = super().get_queryset(request)
+        texts = texts.filter(permissions.strategies_q(request.user, "strategy__"))
         if permissions.is_dx_office(request.user):  # (an empty Q would vanish from the OR below)
             return texts
-        return texts.filter(permissions.review_trail_q(request.user, "department_id") | Q(status=EntryStatus.APPROVED))
+        return texts.filter(permissions.review_trail_q(request.user, "department_id", "strategy__municipality_id")
+                            | Q(status=EntryStatus.APPROVED))
 
 
 @admin.register(RoundTextEvent)
@@ -440,4 +444,5 @@ class RoundTextEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     date_hierarchy = "created_at"
 
     def get_queryset(self, request):
-        return super().get_queryset(request).filter(permissions.review_trail_q(request.user, "round_text__department_id"))
+        return super().get_queryset(request).filter(permissions.review_trail_q(
+            request.user, "round_text__department_id", "round_text__strategy__municipality_id"))

@@ -68,7 +68,8 @@ class RoundTextSerializer(serializers.ModelSerializer):
 
     def get_return_comment(self, obj) -> str | None:
         user = self.context["request"].user
-        return obj.return_comment if permissions.can_read_review_trail(user, department_id=obj.department_id) else None
+        return obj.return_comment if permissions.can_read_review_trail(
+            user, department_id=obj.department_id, municipality_id=obj.strategy.municipality_id) else None
 
 
 class RoundTextSaveSerializer(serializers.Serializer):

@@ -17,6 +17,11 @@ so a list can ask per row without a query per row.
   and build reports; only administrators reopen an approved row and import plans.
 - Viewers see approved values.
 - Refusals come back as a reason in Japanese and English, shown to the user.
+
+Every rule holds within the user's municipality first (plans.boundary): "everything" above
+means everything of the user's own city. Lists start from `strategies_q` / `boundary.readable_q`,
+and the rules that get a row's strategy (review stages, entry) check its municipality again.
+Wide-area viewers and the system operator read the approved values of the cities granted to them.
 """
 
 from django.db.models import Q
@@ -24,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from kpis.models import EntryStatus, ReviewStage, YearlyValue
 from kpis.models.entry import WINDOW_CLOSED, WINDOW_ENDED, WINDOW_UPCOMING
+from plans import boundary
 from plans.models import Role
 
 EDITABLE = frozenset({EntryStatus.NOT_ENTERED, EntryStatus.DRAFT, EntryStatus.RETURNED})
@@ -48,9 +54,10 @@ def is_department_user(user) -> bool:
 
 
 def is_dx_office(user) -> bool:
-    """The DX office and administrators: they see every department's values, drafts
-    included, and steer the round for all of them."""
-    return _role(user) in DX_OFFICE_ROLES
+    """The DX office and administrators of a city: they see every department's values of
+    their city, drafts included, and steer its round. An account with no municipality is
+    none of them (the boundary fails closed)."""
+    return _role(user) in DX_OFFICE_ROLES and boundary.home_municipality_id(user) is not None
 
 
 def is_reviewer(user) -> bool:
@@ -70,23 +77,27 @@ def can_enter_for_department(user, department_id: int | None) -> bool:
     return is_department_user(user) and department_id is not None and department_id == user.department_id
 
 
-def can_read_review_trail(user, *, department_id: int | None) -> bool:
+def can_read_review_trail(user, *, department_id: int | None, municipality_id: int | None) -> bool:
     """Whether the user may read the review trail of `department_id`'s rows: their history of
     changes (earlier versions, drafts) and the review events with the reviewers' comments
     (return comments included). Only those who see all its values: the department itself,
     the DX office and administrators. An approved row publishes its actual and evaluation
     comment, never how it got there, so this does not depend on the row's status. Every
-    page, the API and the admin ask this (or its SQL form below)."""
+    page, the API and the admin ask this (or its SQL form below). `municipality_id` is the
+    row's strategy's city: the DX office reads the trail of its own city only."""
+    if not boundary.works_in(user, municipality_id):
+        return False
     return is_dx_office(user) or can_enter_for_department(user, department_id)
 
 
-def review_trail_q(user, department: str) -> Q:
+def review_trail_q(user, department: str, municipality: str) -> Q:
     """`can_read_review_trail` as a filter; `department` is the path of the responsible
-    department's id from the queried model (tests check the two agree)."""
+    department's id from the queried model, `municipality` the path of its strategy's
+    municipality id (tests check the two agree)."""
     if is_dx_office(user):
-        return Q()
+        return boundary.works_in_q(user, municipality)
     if is_department_user(user) and user.department_id is not None:
-        return Q(**{department: user.department_id})
+        return Q(**{department: user.department_id}) & boundary.works_in_q(user, municipality)
     return Q(pk__in=[])
 
 
@@ -102,7 +113,7 @@ def can_revise_target(user) -> bool:
 
 def can_reopen(user) -> bool:
     """Reopen an approved row or a closed fiscal year."""
-    return _role(user) == Role.ADMIN
+    return _role(user) == Role.ADMIN and is_dx_office(user)
 
 
 def can_use_reports(user) -> bool:
@@ -117,8 +128,24 @@ def can_publish(user) -> bool:
 
 
 def can_import(user) -> bool:
-    """Upload and import plan workbooks: administrators only."""
-    return _role(user) == Role.ADMIN
+    """Upload and import plan workbooks into their city's plans: administrators only."""
+    return _role(user) == Role.ADMIN and is_dx_office(user)
+
+
+# --- the municipality boundary (plans.boundary) -------------------------------------------------
+
+
+def strategies_q(user, path: str = "") -> Q:
+    """The plans the user may open: its own city's, or the granted cities' for a wide-area
+    viewer or the operator. `path` leads from the queried model to the strategy
+    (e.g. "indicator__strategy__"); every list of plan data filters by it."""
+    return boundary.readable_q(user, f"{path}municipality_id")
+
+
+def works_on_strategy(user, strategy) -> bool:
+    """Whether the user acts on `strategy` (enters, reviews, steers its round, reports,
+    imports, publishes): its own city's plans only."""
+    return strategy is not None and boundary.works_in(user, strategy.municipality_id)
 
 
 # --- values ----------------------------------------------------------------------------------
@@ -130,15 +157,16 @@ def own_department(user, value: YearlyValue) -> bool:
 
 
 def visibility_scope(user) -> tuple:
-    """Which actuals a user sees, as a key: ("all",), ("approved",) or ("department", id)
-    (approved ones and their own department's). Users with the same scope see the same
-    figures, so aggregates can be shared between them (reports.dashboards.cache)."""
+    """Which actuals a user sees, as a key: ("all", city id) (everything of its city),
+    ("department", id) (approved ones and their own department's) or ("approved", city ids).
+    Users with the same scope see the same figures, so aggregates can be shared between them
+    (reports.dashboards.cache); the cities are part of the key."""
     if is_dx_office(user):
-        return ("all",)
+        return ("all", boundary.home_municipality_id(user))
     department_id = getattr(user, "department_id", None)
     if is_department_user(user) and department_id is not None:
         return ("department", department_id)
-    return ("approved",)
+    return ("approved", tuple(sorted(boundary.readable_municipality_ids(user))))
 
 
 def actual_visible(user, *, status: str, department_id: int | None) -> bool:
@@ -146,7 +174,7 @@ def actual_visible(user, *, status: str, department_id: int | None) -> bool:
     owned by `department_id`, may be shown to `user`. The one visibility rule: the
     object form and the SQL form below both ask it or its scope."""
     scope = visibility_scope(user)
-    if scope == ("all",) or status == EntryStatus.APPROVED:
+    if scope[0] == "all" or status == EntryStatus.APPROVED:
         return True
     return scope[0] == "department" and department_id is not None and department_id == scope[1]
 
@@ -161,7 +189,7 @@ def actual_visible_q(user, prefix: str = "", *, department: str | None = None) -
     (tests check the two agree row by row). `department` is the path of the responsible
     department's id when the query starts from the indicator."""
     scope = visibility_scope(user)
-    if scope == ("all",):
+    if scope[0] == "all":
         return Q()
     visible = Q(**{f"{prefix}status": EntryStatus.APPROVED})
     if scope[0] == "department":
@@ -171,6 +199,8 @@ def actual_visible_q(user, prefix: str = "", *, department: str | None = None) -
 
 def entry_refusal(user, value: YearlyValue, *, entry_round, now=None) -> str | None:
     """Why this user may not edit or submit this row now, or None when they may."""
+    if not works_on_strategy(user, value.indicator.strategy):
+        return boundary.refusal(user, value.indicator.strategy.municipality_id)
     if not is_department_user(user):
         return _("Only department staff and managers enter actual values.")
     if not own_department(user, value):
@@ -220,6 +250,8 @@ def review_stage_for(user, value: YearlyValue) -> str | None:
 def stage_for(user, *, status: str, department_id: int | None, strategy) -> str | None:
     """The review stage in which this user may approve or return a row (value or text) in
     `status`, owned by `department_id`, of `strategy`, now; or None."""
+    if not works_on_strategy(user, strategy):
+        return None
     if status == EntryStatus.SUBMITTED and strategy.manager_review:
         if reviews_first(user) and department_id is not None and department_id == user.department_id:
             return ReviewStage.MANAGER
@@ -252,7 +284,7 @@ def review_stage_q(user, prefix: str = "") -> Q:
     q = waiting[0]
     for other in waiting[1:]:
         q |= other
-    return q
+    return q & boundary.works_in_q(user, f"{strategy}municipality_id")
 
 
 def self_approval_allowed_q(user, prefix: str = "") -> Q:

@@ -260,7 +260,8 @@ def entry_grid_rows(
     for (indicator_id, year), other_value in other.items():
         planned.setdefault(indicator_id, {})[year] = other_value.planned
 
-    trail = permissions.can_read_review_trail(user, department_id=department_id)
+    trail = permissions.can_read_review_trail(user, department_id=department_id,
+                                              municipality_id=strategy.municipality_id)
     rows = []
     for value in sorted(values, key=lambda v: _tree_key(v.indicator)):
         previous = []

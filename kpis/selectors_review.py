@@ -165,7 +165,8 @@ def _rows(values, *, user, strategy, fiscal_year, entry_round, window=None) -> l
             refusal=permissions.review_refusal(user, value, entry_round=entry_round),
             approval_refusal=permissions.approval_refusal(user, value, entry_round=entry_round),
             reviewer_comment=next(iter(value.reviewer_comments), None) if permissions.can_read_review_trail(
-                user, department_id=value.indicator.responsible_department_id) else None,
+                user, department_id=value.indicator.responsible_department_id,
+                municipality_id=value.indicator.strategy.municipality_id) else None,
         ))
     return rows
 

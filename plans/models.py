@@ -8,7 +8,7 @@ so the visible labels are data on the Strategy (`label_*`), never code.
 
 from decimal import Decimal
 
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -75,6 +75,21 @@ class Role(models.TextChoices):
     DX_OFFICE = "dx_office", _("DX office (second review)")
     ADMIN = "admin", _("Administrator")
     VIEWER = "viewer", _("Viewer (read only)")
+    # Across municipalities (plans.boundary): the prefecture's or wide-area union's viewer reads the
+    # approved figures of the cities granted to it; the shared-service centre's operator manages
+    # municipalities and their administrators and sees no figures unless granted.
+    WIDE_AREA = "wide_area", _("Prefecture / wide-area viewer (approved figures of granted cities)")
+    OPERATOR = "operator", _("System operator (shared-service centre)")
+
+
+CROSS_MUNICIPALITY_ROLES = frozenset({Role.WIDE_AREA, Role.OPERATOR})
+
+
+class DxplanUserManager(UserManager):
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        # `createsuperuser` makes the system operator: the only superuser (plans.boundary).
+        extra_fields.setdefault("role", Role.OPERATOR)
+        return super().create_superuser(username, email, password, **extra_fields)
 
 
 class User(AbstractUser):
@@ -82,12 +97,26 @@ class User(AbstractUser):
         Department, on_delete=models.PROTECT, null=True, blank=True, related_name="users", verbose_name=_("department")
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.VIEWER)
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, null=True, blank=True, related_name="users",
+        verbose_name=_("municipality"),
+        help_text=_("The city this account works in; it sees and changes nothing of another city. "
+                    "Taken from the department when one is set. Empty for the system operator and "
+                    "wide-area viewers, who are granted cities below."),
+    )
+    granted_municipalities = models.ManyToManyField(
+        Municipality, blank=True, related_name="granted_users", verbose_name=_("granted municipalities"),
+        help_text=_("Wide-area viewers (and a system operator, if also granted) read the approved "
+                    "figures of these cities."),
+    )
     directory_dn = models.CharField(
         _("directory DN"), max_length=500, blank=True, default="",
         help_text=_("Set for accounts that sign in with the city's directory (created at their first sign-in); "
                     "their department and role follow the directory groups at every sign-in. "
                     "Empty for local accounts, which sign in with their dxplan password."),
     )
+
+    objects = DxplanUserManager()
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("user")
@@ -99,6 +128,32 @@ class User(AbstractUser):
                 name="user_staff_and_manager_have_department",
             ),
         ]
+
+    def clean(self):
+        super().clean()
+        if self.department_id and self.municipality_id and self.department.municipality_id != self.municipality_id:
+            raise ValidationError({"department": _("The department belongs to another municipality.")})
+        if self.role not in CROSS_MUNICIPALITY_ROLES and not (self.municipality_id or self.department_id):
+            raise ValidationError({"municipality": _("Choose the municipality this account works in.")})
+
+    def save(self, *args, **kwargs):
+        # The department decides the city; only the system operator is a Django superuser
+        # (a city's administrator must not reach another city through the admin).
+        if self.department_id:
+            department = self.department if User.department.is_cached(self) else None
+            self.municipality_id = (
+                department.municipality_id if department is not None and department.pk == self.department_id
+                else Department.objects.values_list("municipality_id", flat=True).get(pk=self.department_id)
+            )
+        if self.role in CROSS_MUNICIPALITY_ROLES:
+            self.municipality_id = None
+        self.is_superuser = self.role == Role.OPERATOR
+        if self.role in (Role.ADMIN, Role.OPERATOR):
+            self.is_staff = True
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"department", "role"} & set(update_fields):
+            kwargs["update_fields"] = set(update_fields) | {"municipality", "is_superuser", "is_staff"}
+        super().save(*args, **kwargs)
 
     def get_full_name(self):
         """Family name first (佐世保 花子): plans.names.person_name."""
@@ -432,6 +487,11 @@ class DirectoryGroupMapping(models.Model):
         Department, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("department")
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("municipality"),
+        help_text=_("The city the group's members work in; taken from the department when one is set."),
+    )
     priority = models.PositiveIntegerField(
         _("priority"), default=100,
         help_text=_("A user in several mapped groups gets the mapping with the lowest number."),

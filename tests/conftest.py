@@ -7,41 +7,54 @@ The users, one per role, mirror healthchecks' alice/bob/charlie:
 - dave: administrator
 - erin: read-only viewer
 - frank: department staff in another department, 農林水産部
+
+All of them work in Sasebo. The second city (plans.boundary) has its own:
+- nina: DX office of Nagasaki (情報政策推進室); nora: Nagasaki's administrator;
+  ned: staff of Nagasaki's 商工部
+- paula: a wide-area (prefecture) viewer granted Sasebo and Nagasaki
+- oscar: the system operator (the only superuser)
 """
 
 import pytest
 from django.core.management import call_command
 
-from plans.models import Department, Role, User
+from plans.models import Department, Municipality, Role, User
 
 PASSWORD = "test-password-1234"
 
+# username: (role, municipality code, department name)
 NAMED_USERS = {
-    "alice": (Role.STAFF, "観光商工部"),
-    "bob": (Role.MANAGER, "観光商工部"),
-    "carol": (Role.DX_OFFICE, "DX推進課"),
-    "dave": (Role.ADMIN, None),
-    "erin": (Role.VIEWER, None),
-    "frank": (Role.STAFF, "農林水産部"),
+    "alice": (Role.STAFF, "sasebo", "観光商工部"),
+    "bob": (Role.MANAGER, "sasebo", "観光商工部"),
+    "carol": (Role.DX_OFFICE, "sasebo", "DX推進課"),
+    "dave": (Role.ADMIN, "sasebo", None),
+    "erin": (Role.VIEWER, "sasebo", None),
+    "frank": (Role.STAFF, "sasebo", "農林水産部"),
+    "nina": (Role.DX_OFFICE, "nagasaki", "情報政策推進室"),
+    "nora": (Role.ADMIN, "nagasaki", None),
+    "ned": (Role.STAFF, "nagasaki", "商工部"),
+    "paula": (Role.WIDE_AREA, None, None),
+    "oscar": (Role.OPERATOR, None, None),
 }
+GRANTS = {"paula": ("sasebo", "nagasaki")}
 
 
 def _create_named_users():
     """Idempotent: browser tests call it again on a database that may still hold them."""
-    for username, (role, department_name) in NAMED_USERS.items():
+    for username, (role, city, department_name) in NAMED_USERS.items():
         if User.objects.filter(username=username).exists():
             continue
         department = (
-            Department.objects.get(municipality__code="sasebo", name=department_name) if department_name else None
+            Department.objects.get(municipality__code=city, name=department_name) if department_name else None
         )
-        User.objects.create_user(
+        user = User.objects.create_user(
             username=username,
             password=PASSWORD,
             role=role,
             department=department,
-            is_staff=role == Role.ADMIN,
-            is_superuser=role == Role.ADMIN,
+            municipality=Municipality.objects.get(code=city) if city else None,
         )
+        user.granted_municipalities.set(Municipality.objects.filter(code__in=GRANTS.get(username, ())))
 
 
 @pytest.fixture(scope="session")
@@ -65,6 +78,11 @@ carol = _user_fixture("carol")
 dave = _user_fixture("dave")
 erin = _user_fixture("erin")
 frank = _user_fixture("frank")
+nina = _user_fixture("nina")
+nora = _user_fixture("nora")
+ned = _user_fixture("ned")
+paula = _user_fixture("paula")
+oscar = _user_fixture("oscar")
 
 
 @pytest.fixture

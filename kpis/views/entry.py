@@ -131,7 +131,8 @@ def _grid_context(request, strategy, fiscal_year, department, *, outcomes=None, 
         "column_count": FIXED_COLUMNS + len(previous_years),
         "enters": enters,
         "can_read_history": (
-            department is not None and permissions.can_read_review_trail(user, department_id=department.pk)
+            department is not None and permissions.can_read_review_trail(
+                user, department_id=department.pk, municipality_id=strategy.municipality_id)
         ),
         # Per-row reasons only say something when the page as a whole is editable.
         "row_reasons": enters and window == WINDOW_OPEN,

@@ -22,7 +22,8 @@ HISTORY_LIMIT = 1000
 @login_required
 def indicator_history(request, pk):
     indicator = get_object_or_404(Indicator.objects.select_related("strategy", "responsible_department"), pk=pk)
-    if not permissions.can_read_review_trail(request.user, department_id=indicator.responsible_department_id):
+    if not permissions.can_read_review_trail(request.user, department_id=indicator.responsible_department_id,
+                                               municipality_id=indicator.strategy.municipality_id):
         return refused(request, _("Only the department in charge, the DX office and administrators can read this history."))
     entries = selectors_entry.value_history(values_filter=Q(indicator=indicator), limit=HISTORY_LIMIT)
     return render(request, "kpis/history.html", {
@@ -37,7 +38,8 @@ def department_history(request, strategy, fiscal_year):
     wanted = request.GET.get("department", "")
     department_id = int(wanted) if wanted.isdigit() else user.department_id
     department = get_object_or_404(Department.objects.select_related("parent"), pk=department_id) if department_id else None
-    if department is None or not permissions.can_read_review_trail(user, department_id=department.pk):
+    if department is None or not permissions.can_read_review_trail(
+            user, department_id=department.pk, municipality_id=strategy.municipality_id):
         return refused(request, _("Only the department in charge, the DX office and administrators can read this history."))
     entries = selectors_entry.value_history(
         values_filter=Q(indicator__strategy=strategy, fiscal_year=fiscal_year,

@@ -72,7 +72,8 @@ def indicator_page(d: Dashboard, indicator_id: int) -> dict:
     values = {v.fiscal_year: v for v in indicator.values.all()}
     # Earlier versions, drafts and reviewers' comments: only for those who may read the
     # review trail, whatever the row's status (an approved row publishes only its result).
-    trail = can_read_review_trail(d.user, department_id=indicator.responsible_department_id)
+    trail = can_read_review_trail(d.user, department_id=indicator.responsible_department_id,
+                                  municipality_id=d.strategy.municipality_id)
     table, actuals = [], {}
     planned = {fy: v.planned for fy, v in values.items()}
     final = indicator.final_target(planned)  # the same rule as the entry grid
