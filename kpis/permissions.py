@@ -101,19 +101,25 @@ def review_trail_q(user, department: str, municipality: str) -> Q:
     return Q(pk__in=[])
 
 
-def can_manage_rounds(user) -> bool:
-    """Open entry periods, set deadlines and close a fiscal year."""
-    return is_dx_office(user)
+def can_manage_rounds(user, strategy=None) -> bool:
+    """Open entry periods, set deadlines and close a fiscal year: of `strategy` when given
+    (its own city's plans only), else whether the user does so at all (navigation flags)."""
+    return is_dx_office(user) and _on_strategy(user, strategy)
 
 
-def can_revise_target(user) -> bool:
-    """Revise a planned value, with the reason kept as a TargetRevision."""
-    return is_dx_office(user)
+def can_revise_target(user, strategy=None) -> bool:
+    """Revise a planned value (of `strategy`, when given), with the reason kept as a TargetRevision."""
+    return is_dx_office(user) and _on_strategy(user, strategy)
 
 
-def can_reopen(user) -> bool:
-    """Reopen an approved row or a closed fiscal year."""
-    return _role(user) == Role.ADMIN and is_dx_office(user)
+def can_reopen(user, strategy=None) -> bool:
+    """Reopen an approved row or a closed fiscal year (of `strategy`, when given)."""
+    return _role(user) == Role.ADMIN and is_dx_office(user) and _on_strategy(user, strategy)
+
+
+def _on_strategy(user, strategy) -> bool:
+    """The boundary part of the role rules above: no strategy asks the role only."""
+    return strategy is None or works_on_strategy(user, strategy)
 
 
 def can_use_reports(user) -> bool:
@@ -146,6 +152,14 @@ def works_on_strategy(user, strategy) -> bool:
     """Whether the user acts on `strategy` (enters, reviews, steers its round, reports,
     imports, publishes): its own city's plans only."""
     return strategy is not None and boundary.works_in(user, strategy.municipality_id)
+
+
+def strategy_refusal(user, strategy) -> str | None:
+    """Why the user may not act on `strategy` (another city's plan, or no city of its own),
+    or None: the reason a write refused by the boundary gives."""
+    if works_on_strategy(user, strategy):
+        return None
+    return boundary.refusal(user, strategy.municipality_id if strategy is not None else None)
 
 
 # --- values ----------------------------------------------------------------------------------
@@ -230,10 +244,13 @@ def editable_refusal(status: str, status_label: str) -> str | None:
     return None
 
 
-def text_entry_refusal(user, *, department_id: int | None, status: str, status_label: str, entry_round,
-                       now=None) -> str | None:
+def text_entry_refusal(user, *, department_id: int | None, municipality_id: int | None, status: str,
+                       status_label: str, entry_round, now=None) -> str | None:
     """Why this user may not edit or submit a text or status of the round (a RoundText owned by
-    `department_id`) now, or None: the rules of entry_refusal for a value."""
+    `department_id`, of a strategy of `municipality_id`) now, or None: the rules of
+    entry_refusal for a value."""
+    if not boundary.works_in(user, municipality_id):
+        return boundary.refusal(user, municipality_id)
     if not is_department_user(user):
         return _("Only department staff and managers enter the texts and statuses of the round.")
     if not can_enter_for_department(user, department_id):

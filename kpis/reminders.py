@@ -7,6 +7,9 @@ While a round is open (EntryRound.open_q: not closed, opens_at <= now < deadline
   listing them, at Department.email or else at its staff and managers' addresses;
 - every day, the DX office users get one summary of the round, department by department.
 
+Both stay within the round's city (plans.boundary): the summary goes to the DX office of the
+strategy's municipality only, the reminders to that city's departments and their people only.
+
 Sending twice the same day is impossible: the ReminderLog row (unique per round, department
 and day) is written in the same transaction before the mail goes out. A second run, or a
 second worker racing this one, hits the unique constraint and sends nothing; a failed send
@@ -63,6 +66,9 @@ def _send_round(entry_round: EntryRound, today) -> Counter:
         RoundText.objects.filter(strategy_id=entry_round.strategy_id, fiscal_year=entry_round.fiscal_year)
         .select_related("department", "basic_policy", "measure", "step", "project").order_by("order", "pk")
     )
+    city = entry_round.strategy.municipality_id
+    # A row given to another city's department (bad data) is neither reminded nor summarised.
+    rows = [row for row in rows if _department_of(row) is None or _department_of(row).municipality_id == city]
     pending = defaultdict(list)
     for row in rows:
         if row.status in PENDING and _department_of(row) is not None:
@@ -71,7 +77,7 @@ def _send_round(entry_round: EntryRound, today) -> Counter:
     if days_before_deadline(entry_round, today) in entry_round.reminder_days:
         due = {department: rows for department, rows in pending.items()
                if (ReminderLog.Kind.DEPARTMENT, department.pk) not in already}
-        addresses = _department_addresses(due)
+        addresses = _department_addresses(due, municipality_id=city)
         return_comments = _latest_return_comments([row for rows in due.values() for row in rows])
         for department, department_rows in due.items():
             if not addresses[department.pk]:
@@ -89,7 +95,7 @@ def _send_round(entry_round: EntryRound, today) -> Counter:
         outcome["summary_already_sent"] += 1
         return outcome
     dx_addresses = list(
-        User.objects.filter(role=Role.DX_OFFICE, is_active=True).exclude(email="").order_by("pk")
+        User.objects.filter(role=Role.DX_OFFICE, municipality_id=city, is_active=True).exclude(email="").order_by("pk")
         .values_list("email", flat=True)
     )
     if dx_addresses:
@@ -98,7 +104,7 @@ def _send_round(entry_round: EntryRound, today) -> Counter:
                             today=today)
         outcome[f"summary_{result}"] += 1
     else:
-        logger.warning("No DX office user has an e-mail address: no summary for %s", entry_round)
+        logger.warning("No DX office user of its city has an e-mail address: no summary for %s", entry_round)
     return outcome
 
 
@@ -116,12 +122,13 @@ def _send_once(message: EmailMessage, *, entry_round, kind, department, today) -
     return SENT
 
 
-def _department_addresses(departments) -> dict[int, list[str]]:
-    """Department.email, or else the addresses of its active staff and managers."""
+def _department_addresses(departments, *, municipality_id: int) -> dict[int, list[str]]:
+    """Department.email, or else the addresses of its active staff and managers (of the
+    round's city: `municipality_id`)."""
     addresses = {department.pk: [department.email] if department.email else [] for department in departments}
     users = User.objects.filter(
         department_id__in=[pk for pk, found in addresses.items() if not found], role__in=sorted(permissions.DEPARTMENT_ROLES),
-        is_active=True,
+        municipality_id=municipality_id, is_active=True,
     ).exclude(email="").order_by("pk")
     for department_id, email in users.values_list("department_id", "email"):
         addresses[department_id].append(email)

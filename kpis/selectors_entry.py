@@ -66,27 +66,30 @@ def landing_entry_round(user, *, now=None) -> EntryRound | None:
     the nearest deadline, or None (then the landing page is the plan list)."""
     if not user.is_authenticated or not permissions.is_department_user(user) or not user.department_id:
         return None
-    return open_rounds_for_department(user.department_id, now=now).first()
+    return open_rounds_for_department(user.department_id, now=now).filter(
+        permissions.strategies_q(user, "strategy__")).first()
 
 
 def current_entry_round(user, *, now=None) -> EntryRound | None:
     """The round the navigation links open: the user's landing round, else the open
-    round with the nearest deadline, else the latest round (at most 2 queries)."""
+    round with the nearest deadline, else the latest round, of the plans the user may open
+    (at most 2 queries)."""
     now = now or timezone.now()
     landing = landing_entry_round(user, now=now)
     if landing is not None:
         return landing
-    rounds = EntryRound.objects.select_related("strategy")
+    rounds = EntryRound.objects.select_related("strategy").filter(permissions.strategies_q(user, "strategy__"))
     open_rounds = rounds.filter(EntryRound.open_q(now))
     return open_rounds.order_by("deadline", "pk").first() or rounds.order_by("-fiscal_year", "-deadline").first()
 
 
 def entry_round_list(user):
-    """Rounds a user may open from the entry index: staff and managers those of strategies
-    their department has indicators or round texts in, everyone else all (1 query)."""
-    rounds = EntryRound.objects.select_related("strategy", "closed_by").order_by(
-        "strategy__order", "strategy__code", "-fiscal_year"
-    )
+    """Rounds a user may open from the entry index, of the plans it may open (its own city's,
+    or a wide-area viewer's granted cities'): staff and managers those of strategies their
+    department has indicators or round texts in, everyone else all (1 query)."""
+    rounds = EntryRound.objects.select_related("strategy", "closed_by").filter(
+        permissions.strategies_q(user, "strategy__")
+    ).order_by("strategy__order", "strategy__code", "-fiscal_year")
     if permissions.is_department_user(user):
         rounds = rounds.filter(_owns_in_round(user.department_id))
     return rounds
@@ -97,13 +100,14 @@ def entry_round_of(strategy: Strategy, fiscal_year: int) -> EntryRound | None:
 
 
 def departments_with_rows(strategy: Strategy, fiscal_year: int):
-    """Departments responsible for at least one row (a value, or a text or status of the round)
-    of the year, for a picker (1 query)."""
+    """Departments of the strategy's city responsible for at least one row (a value, or a text
+    or status of the round) of the year, for a picker (1 query)."""
     rows = YearlyValue.objects.filter(
         indicator__strategy=strategy, fiscal_year=fiscal_year, indicator__responsible_department=OuterRef("pk")
     )
     texts = RoundText.objects.filter(strategy=strategy, fiscal_year=fiscal_year, department=OuterRef("pk"))
-    return Department.objects.filter(Exists(rows) | Exists(texts)).select_related("parent").order_by("order", "name")
+    return Department.objects.filter(Exists(rows) | Exists(texts), municipality_id=strategy.municipality_id).select_related(
+        "parent").order_by("order", "name")
 
 
 # --- the entry grid ------------------------------------------------------------------------

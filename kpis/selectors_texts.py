@@ -67,7 +67,8 @@ def round_text_rows(*, user, strategy: Strategy, fiscal_year: int, department_id
         text.strategy = strategy
         rows.append(TextRow(
             text=text,
-            refusal=permissions.text_entry_refusal(user, department_id=text.department_id, status=text.status,
+            refusal=permissions.text_entry_refusal(user, department_id=text.department_id,
+                                                   municipality_id=strategy.municipality_id, status=text.status,
                                                    status_label=text.get_status_display(),
                                                    entry_round=entry_round, now=now),
             visible=permissions.actual_visible(user, status=text.status, department_id=text.department_id),

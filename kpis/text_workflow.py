@@ -64,7 +64,8 @@ def entry_round_of(text: RoundText) -> EntryRound | None:
 
 
 def _entry_refusal(user, text: RoundText, entry_round) -> str | None:
-    return permissions.text_entry_refusal(user, department_id=text.department_id, status=text.status,
+    return permissions.text_entry_refusal(user, department_id=text.department_id,
+                                          municipality_id=text.strategy.municipality_id, status=text.status,
                                           status_label=text.get_status_display(), entry_round=entry_round)
 
 
@@ -194,6 +195,9 @@ def round_text_reopen(*, user, round_text: RoundText, reason: str) -> RoundText:
     if not reason:
         raise ValidationError({"reason": _("A reason is required to reopen.")})
     (text,) = _locked([round_text.pk])
+    if not permissions.can_reopen(user, text.strategy):
+        raise PermissionDenied(permissions.strategy_refusal(user, text.strategy)
+                               or _("Only administrators can reopen an approved row."))
     entry_round = entry_round_of(text)
     if entry_round is not None and entry_round.is_closed:
         raise ValidationError(_("The fiscal year is closed; reopen the year first."))

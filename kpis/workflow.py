@@ -38,6 +38,7 @@ from kpis.models import (
     YearlyValue,
 )
 from kpis.values import value_columns
+from plans.models import Strategy
 from plans.write_scope import writing_strategies, writing_strategy
 
 COMMENT_MAX_LENGTH = 4000
@@ -89,6 +90,13 @@ def _round_of(rounds, value):
 
 def _row_label(value: YearlyValue) -> str:
     return value.indicator.label
+
+
+def _refuse_unless(allowed: bool, *, user, strategy, reason: str) -> None:
+    """PermissionDenied unless `allowed` (a kpis.permissions rule asked with `strategy`): the
+    boundary's reason when the strategy is another city's, else `reason` (the role's)."""
+    if not allowed:
+        raise PermissionDenied(permissions.strategy_refusal(user, strategy) or reason)
 
 
 def _refuse_rows(problems: list[tuple[YearlyValue, str]], *, denied: bool):
@@ -255,6 +263,8 @@ def value_reopen(*, user, yearly_value: YearlyValue, reason: str) -> YearlyValue
     if not reason:
         raise ValidationError({"reason": _("A reason is required to reopen.")})
     (value,) = _locked([yearly_value.pk])
+    _refuse_unless(permissions.can_reopen(user, value.indicator.strategy), user=user, strategy=value.indicator.strategy,
+                   reason=_("Only administrators can reopen an approved row."))
     entry_round = entry_round_for(value)
     if entry_round is not None and entry_round.is_closed:
         raise ValidationError(_("The fiscal year is closed; reopen the year first."))
@@ -271,6 +281,9 @@ def target_revise(*, user, yearly_value: YearlyValue, planned: str, reason: str)
     """A target revision by the DX office or an administrator (see kpis.services)."""
     if not permissions.can_revise_target(user):
         raise PermissionDenied(_("Only the DX office and administrators can revise targets."))
+    strategy = Strategy.objects.get(indicators__values__pk=yearly_value.pk)
+    _refuse_unless(permissions.can_revise_target(user, strategy), user=user, strategy=strategy,
+                   reason=_("Only the DX office and administrators can revise targets."))
     entry_round = entry_round_for(yearly_value)
     if entry_round is not None and entry_round.is_closed:
         raise ValidationError(_("The DX office has closed this fiscal year."))
@@ -284,8 +297,8 @@ def target_revise(*, user, yearly_value: YearlyValue, planned: str, reason: str)
 @transaction.atomic
 def entry_round_save(*, user, strategy, fiscal_year: int, opens_at, deadline, reminder_days=None) -> EntryRound:
     """Open (or reschedule) the entry period of a fiscal year."""
-    if not permissions.can_manage_rounds(user):
-        raise PermissionDenied(_("Only the DX office and administrators set entry periods."))
+    _refuse_unless(permissions.can_manage_rounds(user, strategy), user=user, strategy=strategy,
+                   reason=_("Only the DX office and administrators set entry periods."))
     if opens_at >= deadline:
         raise ValidationError({"deadline": _("The deadline must be after the opening.")})
     # A year either side, as the entry-period form offers (a baseline year, a closing report).
@@ -329,7 +342,9 @@ def entry_round_close(*, user, entry_round: EntryRound, reason: str = "") -> Ent
     """Close the fiscal year: every value of it is locked."""
     if not permissions.can_manage_rounds(user):
         raise PermissionDenied(_("Only the DX office and administrators close a fiscal year."))
-    entry_round = EntryRound.objects.select_for_update().get(pk=entry_round.pk)
+    entry_round = EntryRound.objects.select_for_update(of=("self",)).select_related("strategy").get(pk=entry_round.pk)
+    _refuse_unless(permissions.can_manage_rounds(user, entry_round.strategy), user=user,
+                   strategy=entry_round.strategy, reason=_("Only the DX office and administrators close a fiscal year."))
     if entry_round.is_closed:
         raise ValidationError(_("This fiscal year is already closed."))
     entry_round.closed_at = timezone.now()
@@ -348,7 +363,9 @@ def entry_round_reopen(*, user, entry_round: EntryRound, reason: str) -> EntryRo
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("A reason is required to reopen.")})
-    entry_round = EntryRound.objects.select_for_update().get(pk=entry_round.pk)
+    entry_round = EntryRound.objects.select_for_update(of=("self",)).select_related("strategy").get(pk=entry_round.pk)
+    _refuse_unless(permissions.can_reopen(user, entry_round.strategy), user=user, strategy=entry_round.strategy,
+                   reason=_("Only administrators can reopen a closed fiscal year."))
     if not entry_round.is_closed:
         raise ValidationError(_("This fiscal year is not closed."))
     entry_round.closed_at = None

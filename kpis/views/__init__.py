@@ -3,23 +3,23 @@
 
 Views read through kpis.selectors_entry, write through kpis.workflow and show
 the refusals of kpis.permissions as they are; nothing here decides a rule.
+
+The municipality boundary (plans.boundary): a plan comes from plans.gates.strategy_or_404
+(another city's plan answers 404, as a missing one), a row by its id only among the plans
+the user may open (kpis.permissions.strategies_q), and a department only of the plan's city.
 """
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from kpis.models.entry import WINDOW_CLOSED, WINDOW_ENDED, WINDOW_NONE, WINDOW_OPEN, WINDOW_UPCOMING
-from plans.models import Strategy
 
 __all__ = [  # the window states are re-exported for the views
     "WINDOW_CLOSED", "WINDOW_ENDED", "WINDOW_NONE", "WINDOW_OPEN", "WINDOW_UPCOMING",
-    "apply_errors", "refused", "safe_next", "strategy_or_404", "submit_form", "window_state",
+    "apply_errors", "refused", "safe_next", "submit_form", "window_state",
 ]
-
-def strategy_or_404(code: str) -> Strategy:
-    return get_object_or_404(Strategy, code=code)
 
 
 def window_state(entry_round, now=None) -> str:

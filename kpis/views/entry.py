@@ -21,7 +21,8 @@ from django.views.decorators.http import require_POST
 from kpis import permissions, selectors_entry, selectors_texts, workflow
 from kpis.forms import EntryRowForm, selected_ids
 from kpis.models import EntryStatus, YearlyValue
-from kpis.views import WINDOW_OPEN, strategy_or_404, window_state
+from kpis.views import WINDOW_OPEN, window_state
+from plans.gates import strategy_or_404
 from plans.language import fiscal_year_short_label
 from plans.models import Department
 
@@ -71,14 +72,17 @@ def entry_current(request, page):
     return redirect(CURRENT_PAGES[page], entry_round.strategy.code, entry_round.fiscal_year)
 
 
-def _department_for(request):
+def _department_for(request, strategy):
     """Whose rows to show: staff and managers their own department unless they ask for
-    another (read only); others the one they pick (None: show the picker)."""
+    another (read only); others the one they pick (None: show the picker). Only a department
+    of the plan's city: another city's (or a missing one) is 404."""
     wanted = request.GET.get("department")
     if wanted and wanted.isdigit():
-        department = Department.objects.select_related("parent").filter(pk=int(wanted)).first()
-        if department is not None:
-            return department
+        department = Department.objects.select_related("parent").filter(
+            pk=int(wanted), municipality_id=strategy.municipality_id).first()
+        if department is None:
+            raise Http404(_("No such department."))
+        return department
     if permissions.is_department_user(request.user):
         return request.user.department
     return None
@@ -149,8 +153,8 @@ def _grid_context(request, strategy, fiscal_year, department, *, outcomes=None, 
 
 @login_required
 def entry_grid(request, strategy, fiscal_year):
-    strategy = strategy_or_404(strategy)
-    department = _department_for(request)
+    strategy = strategy_or_404(request.user, strategy)
+    department = _department_for(request, strategy)
     return render(request, "kpis/entry_grid.html", _grid_context(request, strategy, fiscal_year, department))
 
 
@@ -203,7 +207,8 @@ def entry_row_save(request, pk):
     """Save one row. htmx gets the row back (always 200, so it is swapped in; the
     outcome is in the row and in the X-Entry-Outcome header); a plain form post is
     redirected back on success or gets the whole grid with the row's message."""
-    value = get_object_or_404(YearlyValue.objects.select_related("indicator__strategy"), pk=pk)
+    value = get_object_or_404(YearlyValue.objects.select_related("indicator__strategy").filter(
+        permissions.strategies_q(request.user, "indicator__strategy__")), pk=pk)
     strategy = value.indicator.strategy
     outcome = _save(request, value)
     department = Department.objects.filter(pk=value.indicator.responsible_department_id).first()
@@ -241,7 +246,7 @@ def _row_context(request, value, department, outcome):
 @require_POST
 def entry_submit(request, strategy, fiscal_year):
     """Submit the department's drafts, or the checked rows; all or nothing."""
-    strategy = strategy_or_404(strategy)
+    strategy = strategy_or_404(request.user, strategy)
     user = request.user
     department = user.department
     back = grid_url(strategy, fiscal_year)

@@ -3,7 +3,8 @@
 Per indicator (all its fiscal years) and per department (one fiscal year). Only
 people who may see every value of those rows may read their history: the DX
 office, administrators, and the department's own staff and managers; drafts of
-other departments must not leak through their history.
+other departments must not leak through their history. Another city's indicator, plan or
+department answers 404; nobody outside the city (a wide-area viewer, the operator) reads it.
 """
 
 from django.contrib.auth.decorators import login_required
@@ -13,7 +14,8 @@ from django.utils.translation import gettext as _
 
 from kpis import permissions, selectors_entry
 from kpis.models import Indicator
-from kpis.views import refused, strategy_or_404
+from kpis.views import refused
+from plans.gates import strategy_or_404
 from plans.models import Department
 
 HISTORY_LIMIT = 1000
@@ -21,7 +23,8 @@ HISTORY_LIMIT = 1000
 
 @login_required
 def indicator_history(request, pk):
-    indicator = get_object_or_404(Indicator.objects.select_related("strategy", "responsible_department"), pk=pk)
+    indicator = get_object_or_404(Indicator.objects.select_related("strategy", "responsible_department").filter(
+        permissions.strategies_q(request.user, "strategy__")), pk=pk)
     if not permissions.can_read_review_trail(request.user, department_id=indicator.responsible_department_id,
                                                municipality_id=indicator.strategy.municipality_id):
         return refused(request, _("Only the department in charge, the DX office and administrators can read this history."))
@@ -33,11 +36,12 @@ def indicator_history(request, pk):
 
 @login_required
 def department_history(request, strategy, fiscal_year):
-    strategy = strategy_or_404(strategy)
     user = request.user
+    strategy = strategy_or_404(user, strategy)
     wanted = request.GET.get("department", "")
     department_id = int(wanted) if wanted.isdigit() else user.department_id
-    department = get_object_or_404(Department.objects.select_related("parent"), pk=department_id) if department_id else None
+    department = get_object_or_404(Department.objects.select_related("parent"), pk=department_id,
+                                   municipality_id=strategy.municipality_id) if department_id else None
     if department is None or not permissions.can_read_review_trail(
             user, department_id=department.pk, municipality_id=strategy.municipality_id):
         return refused(request, _("Only the department in charge, the DX office and administrators can read this history."))

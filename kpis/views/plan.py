@@ -1,11 +1,12 @@
-"""The landing page and the tree of one strategy."""
+"""The landing page and the tree of one strategy: the plans of the user's city (a wide-area
+viewer's granted cities'), through plans.gates; another city's plan is 404."""
 
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 
 from kpis import selectors_plan as selectors
 from kpis.selectors_entry import landing_entry_round
-from plans.models import Strategy
+from plans import gates
 
 
 @login_required
@@ -13,12 +14,13 @@ def home(request):
     # Staff and managers land on the entry grid of their open round; ?list=1 shows the plans.
     if not request.GET.get("list") and (entry_round := landing_entry_round(request.user)):
         return redirect("entry:grid", entry_round.strategy.code, entry_round.fiscal_year)
-    return render(request, "plans/home.html", {"strategies": selectors.strategy_list()})
+    strategies = gates.readable_strategies(request.user, selectors.strategy_list())
+    return render(request, "plans/home.html", {"strategies": strategies})
 
 
 @login_required
 def strategy_tree(request, code):
-    strategy = get_object_or_404(Strategy.objects.select_related("municipality"), code=code)
+    strategy = gates.strategy_or_404(request.user, code)
     return render(
         request,
         "plans/strategy_tree.html",

@@ -16,7 +16,8 @@ from django.views.decorators.http import require_POST
 from kpis import permissions, selectors_entry, selectors_review, selectors_texts, workflow
 from kpis.forms import ApproveForm, ReasonForm, ReturnForm, ReviewFilterForm, TargetRevisionForm, selected_ids
 from kpis.models import TargetRevision, YearlyValue
-from kpis.views import refused, safe_next, strategy_or_404, submit_form, window_state
+from kpis.views import refused, safe_next, submit_form, window_state
+from plans.gates import strategy_or_404
 
 
 def _queue_url(strategy_code, fiscal_year) -> str:
@@ -48,7 +49,7 @@ def review_queue(request, strategy, fiscal_year):
     user = request.user
     if not permissions.is_reviewer(user):
         return refused(request, _("Only managers, the DX office and administrators review."))
-    strategy = strategy_or_404(strategy)
+    strategy = strategy_or_404(user, strategy)
     entry_round = selectors_entry.entry_round_of(strategy, fiscal_year)
     form = _filter_form(user, strategy, fiscal_year, request.GET)
     filters = form.filters()
@@ -109,7 +110,7 @@ def _all_matching(request, strategy, fiscal_year) -> list[YearlyValue] | None:
 @require_POST
 def review_approve(request, strategy, fiscal_year):
     """Approve the checked rows in the reviewer's stage; all or none."""
-    strategy = strategy_or_404(strategy)
+    strategy = strategy_or_404(request.user, strategy)
     back = safe_next(request, _queue_url(strategy.code, fiscal_year))
     form = ApproveForm(request.POST)
     if request.POST.get("scope") == "all":
@@ -147,12 +148,13 @@ def _lines(error) -> list[str]:
     return [str(error)]
 
 
-def _value_or_404(pk) -> YearlyValue:
+def _value_or_404(user, pk) -> YearlyValue:
+    """The row `pk` if it belongs to a plan the user may open, else 404 (as a missing one)."""
     return get_object_or_404(
         YearlyValue.objects.select_related(
             "indicator__strategy", "indicator__responsible_department", "indicator__responsible_department__parent",
             "updated_by",
-        ),
+        ).filter(permissions.strategies_q(user, "indicator__strategy__")),
         pk=pk,
     )
 
@@ -176,7 +178,7 @@ def _action_page(request, value, *, form, title, action, button, status=200, ext
 @login_required
 def review_return(request, pk):
     """Send one row back to its department with a comment saying what to correct."""
-    value = _value_or_404(pk)
+    value = _value_or_404(request.user, pk)
     refusal = permissions.review_refusal(request.user, value, entry_round=workflow.entry_round_for(value))
     if refusal:
         return refused(request, refusal)
@@ -196,7 +198,7 @@ def target_revise(request, pk):
     """A target revision: a new planned value with the reason, kept as a TargetRevision."""
     if not permissions.can_revise_target(request.user):
         return refused(request, _("Only the DX office and administrators can revise targets."))
-    value = _value_or_404(pk)
+    value = _value_or_404(request.user, pk)
     initial = {"planned": value.planned.display()}
     form = TargetRevisionForm(request.POST or None, initial=initial)
     revisions = TargetRevision.objects.filter(yearly_value=value).select_related("revised_by").order_by("revised_at")
@@ -220,7 +222,7 @@ def value_reopen(request, pk):
     """An administrator sends an approved row back to its department, with the reason."""
     if not permissions.can_reopen(request.user):
         return refused(request, _("Only administrators can reopen an approved row."))
-    value = _value_or_404(pk)
+    value = _value_or_404(request.user, pk)
     form = ReasonForm(request.POST or None)
     page = {"title": _("Reopen an approved row"), "action": reverse("entry:reopen-value", args=[pk]),
             "button": _("Reopen")}

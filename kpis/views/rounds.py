@@ -15,8 +15,9 @@ from django.utils.translation import gettext as _
 from kpis import permissions, selectors_entry, workflow
 from kpis.forms import CloseYearForm, EntryRoundForm, ReasonForm
 from kpis.models import EntryRound
-from kpis.views import apply_errors, refused, strategy_or_404, submit_form, window_state
+from kpis.views import apply_errors, refused, submit_form, window_state
 from plans import fiscal_years
+from plans.gates import readable_strategies, strategy_or_404
 from plans.language import fiscal_year_label
 from plans.models import Strategy
 
@@ -29,12 +30,12 @@ def _manager_only(request):
 
 @login_required
 def round_list(request):
-    """Every strategy with its entry periods, newest fiscal year first (2 queries)."""
+    """Every strategy of the user's city with its entry periods, newest fiscal year first (2 queries)."""
     if denied := _manager_only(request):
         return denied
     rounds = EntryRound.objects.select_related("closed_by").order_by("-fiscal_year")
     strategies = list(
-        Strategy.objects.select_related("municipality")
+        readable_strategies(request.user, Strategy.objects.select_related("municipality"))
         .prefetch_related(Prefetch("entry_rounds", queryset=rounds))
         .order_by("order", "code")
     )
@@ -56,7 +57,7 @@ def round_edit(request, strategy, fiscal_year=None):
     """Open an entry period (no fiscal year in the URL) or reschedule one."""
     if denied := _manager_only(request):
         return denied
-    strategy = strategy_or_404(strategy)
+    strategy = strategy_or_404(request.user, strategy)
     entry_round = None
     if fiscal_year is not None:
         entry_round = get_object_or_404(EntryRound, strategy=strategy, fiscal_year=fiscal_year)
@@ -96,7 +97,7 @@ def round_close(request, strategy, fiscal_year):
     still open, so nobody closes a year with rows they forgot."""
     if not permissions.can_manage_rounds(request.user):
         return refused(request, _("Only the DX office and administrators close a fiscal year."))
-    strategy = strategy_or_404(strategy)
+    strategy = strategy_or_404(request.user, strategy)
     entry_round = get_object_or_404(EntryRound, strategy=strategy, fiscal_year=fiscal_year)
     form = CloseYearForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -121,7 +122,7 @@ def round_close(request, strategy, fiscal_year):
 def round_reopen(request, strategy, fiscal_year):
     if not permissions.can_reopen(request.user):
         return refused(request, _("Only administrators can reopen a closed fiscal year."))
-    strategy = strategy_or_404(strategy)
+    strategy = strategy_or_404(request.user, strategy)
     entry_round = get_object_or_404(EntryRound, strategy=strategy, fiscal_year=fiscal_year)
     form = ReasonForm(request.POST or None)
     done = submit_form(

@@ -16,14 +16,16 @@ from django.views.decorators.http import require_POST
 from kpis import permissions, text_workflow
 from kpis.forms import ApproveForm, ReasonForm, ReturnForm, RoundTextForm, selected_ids
 from kpis.models import EntryStatus, RoundText
-from kpis.views import refused, safe_next, strategy_or_404, submit_form
+from kpis.views import refused, safe_next, submit_form
 from kpis.views.entry import CONFLICT, INVALID, REFUSED, STATUS_OF, RowOutcome, _grid_context, grid_url
+from plans.gates import strategy_or_404
 
 
-def _text_or_404(pk) -> RoundText:
+def _text_or_404(user, pk) -> RoundText:
+    """The text `pk` if it belongs to a plan the user may open, else 404 (as a missing one)."""
     return get_object_or_404(
         RoundText.objects.select_related("strategy", "department", "updated_by", "basic_policy", "measure", "step",
-                                         "project"), pk=pk)
+                                         "project").filter(permissions.strategies_q(user, "strategy__")), pk=pk)
 
 
 def _errors(error: ValidationError) -> tuple[str, ...]:
@@ -35,7 +37,7 @@ def _errors(error: ValidationError) -> tuple[str, ...]:
 @login_required
 @require_POST
 def text_save(request, pk):
-    text = _text_or_404(pk)
+    text = _text_or_404(request.user, pk)
     typed = request.POST.get("content", "")
     outcome = RowOutcome("saved", typed_actual=typed)
     form = RoundTextForm(request.POST)
@@ -63,7 +65,7 @@ def text_save(request, pk):
 @require_POST
 def text_submit(request, strategy, fiscal_year):
     """Submit the department's draft texts, or the checked ones; all or nothing."""
-    strategy = strategy_or_404(strategy)
+    strategy = strategy_or_404(request.user, strategy)
     back = grid_url(strategy, fiscal_year) + "#round-texts"
     year = RoundText.objects.filter(strategy=strategy, fiscal_year=fiscal_year)
     if request.POST.get("text_scope") == "drafts":  # not "scope": the figures' submit buttons use that name
@@ -88,7 +90,7 @@ def text_submit(request, strategy, fiscal_year):
 @require_POST
 def text_approve(request, strategy, fiscal_year):
     """Approve the checked texts in the reviewer's stage; all or none."""
-    strategy = strategy_or_404(strategy)
+    strategy = strategy_or_404(request.user, strategy)
     back = safe_next(request, reverse("entry:review", args=[strategy.code, fiscal_year]))
     form = ApproveForm(request.POST)
     form.is_valid()
@@ -123,7 +125,7 @@ def _action_page(request, text, *, form, title, action, button, status=200):
 @login_required
 def text_return(request, pk):
     """Send one text back to its department with a comment saying what to correct."""
-    text = _text_or_404(pk)
+    text = _text_or_404(request.user, pk)
     refusal = permissions.text_review_refusal(request.user, text, entry_round=text_workflow.entry_round_of(text))
     if refusal:
         return refused(request, refusal)
@@ -144,7 +146,7 @@ def text_reopen(request, pk):
     """An administrator sends an approved text back to its department, with the reason."""
     if not permissions.can_reopen(request.user):
         return refused(request, _("Only administrators can reopen an approved row."))
-    text = _text_or_404(pk)
+    text = _text_or_404(request.user, pk)
     form = ReasonForm(request.POST or None)
     back = safe_next(request, reverse("entry:review", args=[text.strategy.code, text.fiscal_year]))
     done = submit_form(

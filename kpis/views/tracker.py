@@ -4,13 +4,15 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from kpis import selectors_entry
-from kpis.views import strategy_or_404, window_state
+from kpis.views import window_state
+from plans.gates import strategy_or_404
 
 
 @login_required
 def tracker(request, strategy, fiscal_year):
-    """Counts only, no values, so every signed-in user may see how far the round is."""
-    strategy = strategy_or_404(strategy)
+    """Counts only, no values, so every signed-in user who may open the plan may see how far
+    the round is."""
+    strategy = strategy_or_404(request.user, strategy)
     entry_round = selectors_entry.entry_round_of(strategy, fiscal_year)
     lines = selectors_entry.tracker_lines(strategy=strategy, fiscal_year=fiscal_year)
     totals = {status: sum(line.counts[status] for line in lines) for status in selectors_entry.TRACKED}

@@ -18,13 +18,14 @@ from kpis.models import (
     EntryRound,
     EntryStatus,
     Indicator,
+    IndicatorKind,
     ReviewAction,
     ReviewStage,
     RoundText,
     YearlyValue,
 )
 from plans import achievement
-from plans.models import Department, Role, User
+from plans.models import BasicPolicy, Department, Role, User
 from tests import factories
 
 FY = 2024
@@ -101,14 +102,22 @@ def test_no_landing_once_the_round_is_closed_or_before_it_opens(alice, carol, en
 
 
 def test_the_nearest_deadline_wins_among_open_rounds(alice, sasebo, entry_round):
-    other = sasebo.__class__.objects.get(code="nagasaki-h")
-    indicator = Indicator.objects.filter(strategy=other).first()
-    indicator.responsible_department = alice.department
-    indicator.save()
+    other = sasebo.__class__.objects.create(municipality=sasebo.municipality, code="sasebo-other", title="別計画",
+                                            first_fiscal_year=2022, last_fiscal_year=2027)
+    policy = BasicPolicy.objects.create(strategy=other, code="1", title="方針")
+    Indicator.objects.create(strategy=other, basic_policy=policy, kind=IndicatorKind.KPI, code="O1", name="別の指標",
+                             responsible_department=alice.department)
     now = timezone.now()
     sooner = EntryRound.objects.create(
         strategy=other, fiscal_year=FY, opens_at=now - timedelta(days=1), deadline=entry_round.deadline - timedelta(days=1)
     )
+    # Another city's round is never the landing page, even with an indicator given to alice's
+    # department (bad data) and a nearer deadline.
+    foreign = sasebo.__class__.objects.get(code="nagasaki-h")
+    Indicator.objects.filter(pk=Indicator.objects.filter(strategy=foreign).first().pk).update(
+        responsible_department=alice.department)
+    EntryRound.objects.create(strategy=foreign, fiscal_year=FY, opens_at=now - timedelta(days=1),
+                              deadline=entry_round.deadline - timedelta(days=2))
     assert selectors_entry.landing_entry_round(alice) == sooner
     sooner.deadline = entry_round.deadline + timedelta(days=1)
     sooner.save()

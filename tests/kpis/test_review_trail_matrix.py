@@ -133,17 +133,19 @@ def test_the_sql_form_of_the_trail_rule_agrees_with_the_rule(trail_row, users_al
                                        indicator__responsible_department=frank.department).first()
     other = workflow.entry_save(user=frank, yearly_value=other, actual="1", comment="", expected_version=other.version)
     workflow.entry_submit(user=frank, yearly_values=[other])
-    events = list(ReviewEvent.objects.select_related("yearly_value__indicator"))
+    events = list(ReviewEvent.objects.select_related("yearly_value__indicator__strategy"))
     assert {e.yearly_value.indicator.responsible_department_id for e in events} >= {
         trail_row.indicator.responsible_department_id, frank.department_id}
     for user in users_all:
         by_rule = {e.pk for e in events if permissions.can_read_review_trail(
-            user, department_id=e.yearly_value.indicator.responsible_department_id)}
+            user, department_id=e.yearly_value.indicator.responsible_department_id,
+            municipality_id=e.yearly_value.indicator.strategy.municipality_id)}
         by_sql = set(ReviewEvent.objects.filter(permissions.review_trail_q(
-            user, "yearly_value__indicator__responsible_department_id")).values_list("pk", flat=True))
+            user, "yearly_value__indicator__responsible_department_id",
+            "yearly_value__indicator__strategy__municipality_id")).values_list("pk", flat=True))
         assert by_sql == by_rule, user.username
 
 
 @pytest.fixture
-def users_all(alice, bob, carol, dave, erin, frank):
-    return [alice, bob, carol, dave, erin, frank]
+def users_all(alice, bob, carol, dave, erin, frank, nina, nora, paula, oscar):
+    return [alice, bob, carol, dave, erin, frank, nina, nora, paula, oscar]

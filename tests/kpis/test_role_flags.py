@@ -86,12 +86,16 @@ def test_who_enters_for_a_department(request, username, own, other, none, frank)
     ("dave", True, True, True),
     ("erin", False, False, False),
 ])
-def test_who_reads_a_departments_history(request, username, own, other, none, frank):
+def test_who_reads_a_departments_history(request, username, own, other, none, frank, nina):
     user = request.getfixturevalue(username)
     own_department = request.getfixturevalue("alice").department_id
-    assert permissions.can_read_review_trail(user, department_id=own_department) is own
-    assert permissions.can_read_review_trail(user, department_id=frank.department_id) is other
-    assert permissions.can_read_review_trail(user, department_id=None) is none
+    sasebo, nagasaki = frank.municipality_id, nina.municipality_id
+    assert permissions.can_read_review_trail(user, department_id=own_department, municipality_id=sasebo) is own
+    assert permissions.can_read_review_trail(user, department_id=frank.department_id, municipality_id=sasebo) is other
+    assert permissions.can_read_review_trail(user, department_id=None, municipality_id=sasebo) is none
+    # Never the trail of another city's rows (the department id alone does not decide it).
+    assert not permissions.can_read_review_trail(user, department_id=own_department, municipality_id=nagasaki)
+    assert not permissions.can_read_review_trail(user, department_id=nina.department_id, municipality_id=nagasaki)
 
 
 def test_reports_and_import_refuse_anonymous_visitors():

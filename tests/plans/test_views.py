@@ -15,14 +15,35 @@ def test_pages_require_login(client, sasebo):
         assert response.url.startswith("/accounts/login/")
 
 
-def test_home_lists_the_four_demo_plans_in_japanese(client, erin):
-    client.force_login(erin)
-    response = client.get("/")
+DEMO_TITLES = {"sasebo": ("佐世保市DX戦略",), "nagasaki": ("長崎市DX推進計画", "長崎市第五次総合計画"),
+               "miyakonojo": ("都城市DX推進計画",)}
+
+
+@pytest.mark.parametrize(("username", "cities"), [
+    ("erin", {"sasebo"}),  # a city's account: its own city's plans only
+    ("nina", {"nagasaki"}),
+    ("paula", {"sasebo", "nagasaki"}),  # a wide-area viewer: the granted cities'
+    ("oscar", set()),  # the operator, granted none
+])
+def test_home_lists_the_plans_of_the_users_cities_in_japanese(client, request, username, cities):
+    client.force_login(request.getfixturevalue(username))
+    response = client.get("/?list=1")
     assert response.status_code == 200
     html = response.content.decode()
-    for title in ("佐世保市DX戦略", "長崎市DX推進計画", "長崎市第五次総合計画", "都城市DX推進計画"):
-        assert title in html
-    assert "令和3年度 (2021年度)" in html
+    for city, titles in DEMO_TITLES.items():
+        for title in titles:
+            assert (title in html) is (city in cities), (city, title)
+    if "sasebo" in cities:
+        assert "令和3年度 (2021年度)" in html
+
+
+@pytest.mark.parametrize(("username", "code", "status"), [
+    ("erin", "sasebo-dx", 200), ("erin", "nagasaki-dx", 404), ("nina", "sasebo-dx", 404),
+    ("paula", "nagasaki-dx", 200), ("paula", "miyakonojo-dx", 404), ("oscar", "sasebo-dx", 404),
+])
+def test_another_citys_plan_tree_is_404_as_a_missing_one(client, request, username, code, status):
+    client.force_login(request.getfixturevalue(username))
+    assert client.get(f"/strategies/{code}/").status_code == status
 
 
 def test_home_in_english_shows_western_fiscal_years(client, erin):
