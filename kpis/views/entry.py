@@ -81,7 +81,7 @@ def _department_for(request, strategy):
         department = Department.objects.select_related("parent").filter(
             pk=int(wanted), municipality_id=strategy.municipality_id).first()
         if department is None:
-            raise Http404(_("No such department."))
+            raise Http404(_("No such department in this municipality."))
         return department
     if permissions.is_department_user(request.user):
         return request.user.department
