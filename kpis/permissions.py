@@ -344,6 +344,8 @@ def text_approval_refusal(user, text, *, entry_round) -> str | None:
 
 def text_review_refusal(user, text, *, entry_round) -> str | None:
     """Why this user may not review (approve or return) a RoundText now, or None."""
+    if is_reviewer(user) and (refusal := strategy_refusal(user, text.strategy)):
+        return refusal
     stage = stage_for(user, status=text.status, department_id=text.department_id, strategy=text.strategy)
     return _review_refusal(user, stage=stage, status_label=text.get_status_display(), entry_round=entry_round)
 
@@ -358,6 +360,8 @@ def review_refusal(user, value: YearlyValue, *, entry_round) -> str | None:
     """Why this user may not review (approve or return) this row now, or None."""
     if not is_reviewer(user):  # before the stage: it reads the indicator's strategy
         return _("Only managers, the DX office and administrators review.")
+    if refusal := strategy_refusal(user, value.indicator.strategy):
+        return refusal
     return _review_refusal(user, stage=review_stage_for(user, value), status_label=value.get_status_display(),
                            entry_round=entry_round)
 
