@@ -6,6 +6,7 @@ from functools import cached_property
 from django.contrib.auth.models import AnonymousUser
 
 from kpis import permissions as rules
+from plans import boundary
 
 
 class Flags:
@@ -56,6 +57,12 @@ class Flags:
     @cached_property
     def import_plans(self) -> bool:
         return self._ask(rules.can_import)
+
+    @cached_property
+    def compare_cities(self) -> bool:
+        """The comparison of cities in the navigation: wide-area viewers (and the operator),
+        who read several cities' approved figures (plans.boundary)."""
+        return self._ask(boundary.reads_approved_only)
 
 
 def permissions(request) -> dict:

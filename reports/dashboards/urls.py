@@ -6,6 +6,8 @@ app_name = "dashboards"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    # Before <slug:code>/: "compare" is no plan's code here (the comparison of cities).
+    path("compare/", views.cities, name="cities"),
     path("<slug:code>/", views.overview, name="overview"),
     path("<slug:code>/compare/", views.compare, name="compare"),
     path("<slug:code>/indicators/", views.indicator_list, name="indicators"),

@@ -36,6 +36,14 @@ def index(request):
 
 
 @login_required
+def cities(request):
+    """The comparison of cities: approved figures of every city the user may read
+    (reports.dashboards.pages.comparison)."""
+    c = pages.city_comparison(request.user, request.GET, path=request.path)
+    return render(request, TEMPLATES + "cities.html", {"c": c, "form": c.form, "filter_errors": c.errors})
+
+
+@login_required
 def overview(request, code):
     d = _dashboard(request, code)
     o = pages.overview(d)

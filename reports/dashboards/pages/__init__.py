@@ -13,9 +13,11 @@ One concern per module:
 - plan_tree.py: a basic policy, a measure, a step, a project;
 - schedule.py: the roadmap (工程表), with cells.py for the fiscal-year cells it shares
   with the plan-tree pages;
-- departments.py: one department.
+- departments.py: one department;
+- comparison.py: the comparison of cities (across plans, not one Dashboard's).
 """
 
+from reports.dashboards.pages.comparison import CityComparison, city_comparison
 from reports.dashboards.pages.context import CHANGES_SHOWN, Dashboard
 from reports.dashboards.pages.departments import department_page
 from reports.dashboards.pages.indicators import LIST_PAGE_SIZE, YearRow, indicator_list, indicator_page, tick_label
@@ -24,7 +26,7 @@ from reports.dashboards.pages.schedule import ROADMAP_MEASURES_PER_PAGE, roadmap
 from reports.dashboards.pages.whole_plan import Overview, PolicyCard, compare, overview
 
 __all__ = [
-    "CHANGES_SHOWN", "LIST_PAGE_SIZE", "ROADMAP_MEASURES_PER_PAGE", "Dashboard", "Overview", "PolicyCard", "YearRow",
+    "CHANGES_SHOWN", "LIST_PAGE_SIZE", "CityComparison", "city_comparison", "ROADMAP_MEASURES_PER_PAGE", "Dashboard", "Overview", "PolicyCard", "YearRow",
     "compare", "department_page", "indicator_list", "indicator_page", "measure_page", "overview", "policy_page",
     "project_page", "roadmap", "step_page", "tick_label", "year_texts",
 ]
