@@ -3,6 +3,10 @@
 Its table keeps the name it had when the model lived in the plans app. Previews and
 refusals from the upload page are kept too: the page needs the row between upload,
 preview and confirmation, and an administrator may want to see what was tried.
+
+A run from the upload page belongs to the city of the administrator who uploaded it
+(`municipality`, plans.boundary): only that city's administrators list and open it, and its
+workbook writes into that city's plans only (imports.services).
 """
 
 from django.conf import settings
@@ -45,6 +49,12 @@ class ImportRun(models.Model):
     strategy = models.ForeignKey(
         "plans.Strategy", on_delete=models.SET_NULL, null=True, blank=True, related_name="import_runs",
         verbose_name=_("strategy"),
+    )
+    municipality = models.ForeignKey(
+        "plans.Municipality", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("municipality"),
+        help_text=_("The city the upload imports for: its administrator's. Only that city's administrators see "
+                    "the run, and the workbook may write into that city's plans only. Empty for the command line."),
     )
     new_strategy = models.JSONField(_("new strategy"), default=dict, blank=True,
                                     help_text=_("Title and municipality when the import creates the strategy."))
