@@ -15,7 +15,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from imports.limits import PREVIEW_EXPIRES_AFTER_HOURS
-from plans import language
+from plans import boundary, language
+from plans.models import Strategy
 
 
 class ImportRun(models.Model):
@@ -82,6 +83,22 @@ class ImportRun(models.Model):
 
     def __str__(self):
         return f"{self.file_name} ({self.get_status_display()})"
+
+    def save(self, *args, **kwargs):
+        if self.municipality_id is None:
+            self.municipality_id = self._city()
+        super().save(*args, **kwargs)
+
+    def _city(self) -> int | None:
+        """The city of a run made without one (the command line, a script): its administrator's,
+        else its plan's, else the plan its code names; None when none is known."""
+        if self.created_by_id is not None and boundary.home_municipality_id(self.created_by) is not None:
+            return boundary.home_municipality_id(self.created_by)
+        if self.strategy_id is not None:
+            return self.strategy.municipality_id
+        if self.strategy_code:
+            return Strategy.objects.filter(code=self.strategy_code).values_list("municipality_id", flat=True).first()
+        return None
 
     @property
     def is_running(self) -> bool:
