@@ -52,7 +52,7 @@ class ImportRun(models.Model):
         verbose_name=_("strategy"),
     )
     municipality = models.ForeignKey(
-        "plans.Municipality", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        "plans.Municipality", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
         verbose_name=_("municipality"),
         help_text=_("The city the upload imports for: its administrator's. Only that city's administrators see "
                     "the run, and the workbook may write into that city's plans only. Empty for the command line."),

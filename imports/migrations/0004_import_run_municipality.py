@@ -25,7 +25,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='importrun',
             name='municipality',
-            field=models.ForeignKey(blank=True, help_text="The city the upload imports for: its administrator's. Only that city's administrators see the run, and the workbook may write into that city's plans only. Empty for the command line.", null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='plans.municipality', verbose_name='municipality'),
+            field=models.ForeignKey(blank=True, help_text="The city the upload imports for: its administrator's. Only that city's administrators see the run, and the workbook may write into that city's plans only. Empty for the command line.", null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='plans.municipality', verbose_name='municipality'),
         ),
         migrations.RunPython(place_runs, migrations.RunPython.noop),
     ]
