@@ -3,6 +3,10 @@
 Its table keeps the name it had when the model lived in the plans app. Previews and
 refusals from the upload page are kept too: the page needs the row between upload,
 preview and confirmation, and an administrator may want to see what was tried.
+
+A run from the upload page belongs to the city of the administrator who uploaded it
+(`municipality`, plans.boundary): only that city's administrators list and open it, and its
+workbook writes into that city's plans only (imports.services).
 """
 
 from django.conf import settings
@@ -11,7 +15,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from imports.limits import PREVIEW_EXPIRES_AFTER_HOURS
-from plans import language
+from plans import boundary, language
+from plans.models import Strategy
 
 
 class ImportRun(models.Model):
@@ -46,6 +51,12 @@ class ImportRun(models.Model):
         "plans.Strategy", on_delete=models.SET_NULL, null=True, blank=True, related_name="import_runs",
         verbose_name=_("strategy"),
     )
+    municipality = models.ForeignKey(
+        "plans.Municipality", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("municipality"),
+        help_text=_("The city the upload imports for: its administrator's. Only that city's administrators see "
+                    "the run, and the workbook may write into that city's plans only. Empty for the command line."),
+    )
     new_strategy = models.JSONField(_("new strategy"), default=dict, blank=True,
                                     help_text=_("Title and municipality when the import creates the strategy."))
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.UPLOADED, db_index=True)
@@ -72,6 +83,22 @@ class ImportRun(models.Model):
 
     def __str__(self):
         return f"{self.file_name} ({self.get_status_display()})"
+
+    def save(self, *args, **kwargs):
+        if self.municipality_id is None:
+            self.municipality_id = self._city()
+        super().save(*args, **kwargs)
+
+    def _city(self) -> int | None:
+        """The city of a run made without one (the command line, a script): its administrator's,
+        else its plan's, else the plan its code names; None when none is known."""
+        if self.created_by_id is not None and boundary.home_municipality_id(self.created_by) is not None:
+            return boundary.home_municipality_id(self.created_by)
+        if self.strategy_id is not None:
+            return self.strategy.municipality_id
+        if self.strategy_code:
+            return Strategy.objects.filter(code=self.strategy_code).values_list("municipality_id", flat=True).first()
+        return None
 
     @property
     def is_running(self) -> bool:

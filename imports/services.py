@@ -30,7 +30,7 @@ from imports.plan import Planner, Preview
 from imports.problems import ImportRefused, Problem, Problems
 from imports.records import StrategyRecord
 from imports.workbook import Workbook, max_bytes
-from plans import heartbeat
+from plans import boundary, heartbeat
 from plans.language import stored
 from plans.models import Municipality, Strategy
 
@@ -174,7 +174,7 @@ def _old_objects_frozen():
 
 
 def _run(*, data: bytes, file_name: str, strategy_code: str, new_strategy: dict | None, mapping: dict | None,
-         create_missing: bool, user, write: bool, progress: Callable | None) -> Preview:
+         create_missing: bool, user, write: bool, progress: Callable | None, municipality=None) -> Preview:
     problems = Problems()
     book = Workbook(data, file_name=file_name)
     try:
@@ -185,6 +185,8 @@ def _run(*, data: bytes, file_name: str, strategy_code: str, new_strategy: dict 
             raise ImportRefused([Problem("strategy_code_missing", "取り込み先の計画・戦略のコードを指定してください。",
                                          "Give the code of the strategy to import into.")])
         record = _strategy_record(record, sources, new_strategy or {})
+        if municipality is not None:
+            _check_municipality(code, record, municipality)
         _check_new_strategy(code, record)
         planner = Planner(strategy_code=code, record=record, mapping=mapping or {}, create_missing=create_missing,
                           user=user, reason=change_reason(file_name), write=write, problems=problems)
@@ -206,6 +208,36 @@ def _run(*, data: bytes, file_name: str, strategy_code: str, new_strategy: dict 
         preview.problems.append(Problem("more_problems", f"ほかに {problems.dropped} 件の問題があります。",
                                         f"{problems.dropped} more problems are not listed."))
     return preview
+
+
+def _check_municipality(code: str, record: StrategyRecord, municipality: Municipality):
+    """The municipality boundary (plans.boundary): an upload imports into its city's plans only.
+    A workbook naming another city's plan is refused before anything is read into it; a new
+    plan belongs to the importing city (creating municipalities is the system operator's)."""
+    existing = Strategy.objects.filter(code=code).select_related("municipality").first()
+    if existing is not None:
+        if existing.municipality_id != municipality.pk:
+            other = existing.municipality
+            raise ImportRefused([Problem(
+                "other_municipality",
+                f"計画・戦略「{code}」は{other.name}の計画です。{municipality.name}の管理者は他の自治体の計画には"
+                f"取り込めません。何も取り込んでいません。",
+                f"Strategy {code!r} is a plan of {other.name}; an administrator of {municipality.name} cannot import "
+                f"into another municipality's plan. Nothing was imported.",
+            )])
+        return
+    named = record.municipality_code
+    if named and named != municipality.code:
+        raise ImportRefused([Problem(
+            "other_municipality_new",
+            f"新しい計画・戦略「{code}」は自治体「{named}」のものとして作れません。取り込みで作る計画は"
+            f"{municipality.name}（{municipality.code}）のものになります。自治体コードを空欄にするか "
+            f"{municipality.code} にしてください。何も取り込んでいません。",
+            f"The new strategy {code!r} cannot be created for the municipality {named!r}: a plan created by an "
+            f"import belongs to {municipality.name} ({municipality.code}). Leave the municipality code blank or give "
+            f"{municipality.code}. Nothing was imported.",
+        )])
+    record.municipality_code, record.municipality_name = municipality.code, municipality.name
 
 
 def _check_new_strategy(code: str, record: StrategyRecord):
@@ -235,15 +267,20 @@ def _batches(items, size: int | None = None):
 
 
 def plan_import_preview(*, data: bytes, file_name: str, strategy_code: str = "", new_strategy: dict | None = None,
-                        mapping: dict | None = None, create_missing: bool = False, progress=None) -> Preview:
+                        mapping: dict | None = None, create_missing: bool = False, progress=None,
+                        municipality: Municipality | None = None) -> Preview:
     """What the import would do, and every problem found; stores nothing.
+
+    `municipality` (the upload page: the administrator's city) confines the import to that
+    city's plans (`_check_municipality`); None (the command line) imports into any plan.
 
     Refusals of the file itself (not xlsx, too large, no recognisable header …) raise
     ImportRefused; problems in rows are returned in the preview.
     """
     with transaction.atomic(), _old_objects_frozen():
         preview = _run(data=data, file_name=file_name, strategy_code=strategy_code, new_strategy=new_strategy,
-                       mapping=mapping, create_missing=create_missing, user=None, write=False, progress=progress)
+                       mapping=mapping, create_missing=create_missing, user=None, write=False, progress=progress,
+                       municipality=municipality)
         transaction.set_rollback(True)  # a preview stores nothing, whatever happens
     return preview
 
@@ -251,19 +288,23 @@ def plan_import_preview(*, data: bytes, file_name: str, strategy_code: str = "",
 @transaction.atomic
 def plan_import_apply(*, data: bytes, file_name: str, user=None, strategy_code: str = "",
                       new_strategy: dict | None = None, mapping: dict | None = None, create_missing: bool = False,
-                      progress=None, run: ImportRun | None = None) -> ImportRun:
-    """Import the workbook in one transaction and record it; ImportRefused (nothing stored) on any problem."""
+                      progress=None, run: ImportRun | None = None,
+                      municipality: Municipality | None = None) -> ImportRun:
+    """Import the workbook in one transaction and record it; ImportRefused (nothing stored) on any problem.
+    `municipality` confines it to that city's plans, as in plan_import_preview."""
     if not isinstance(data, bytes):
         raise ValidationError("data must be bytes")
     with _old_objects_frozen():
         preview = _run(data=data, file_name=file_name, strategy_code=strategy_code, new_strategy=new_strategy,
-                       mapping=mapping, create_missing=create_missing, user=user, write=True, progress=progress)
+                       mapping=mapping, create_missing=create_missing, user=user, write=True, progress=progress,
+                       municipality=municipality)
     if not preview.ok:
         raise ImportRefused(preview.problems)
-    run = run or ImportRun(created_by=user, file_name=file_name)
+    run = run or ImportRun(created_by=user, file_name=file_name, municipality=municipality)
     run.sha256, run.size, run.format = sha256_of(data), len(data), preview.format
     run.strategy_code = preview.strategy_code
     run.strategy = Strategy.objects.filter(code=preview.strategy_code).first()
+    run.municipality_id = run.municipality_id or (run.strategy.municipality_id if run.strategy else None)
     run.status, run.finished_at = ImportRun.Status.APPLIED, timezone.now()
     run.mapping, run.create_missing = mapping or {}, create_missing
     run.counts, run.preview = preview.counts, preview.as_dict()
@@ -279,13 +320,15 @@ STALE_AFTER = datetime.timedelta(minutes=30)  # a run that has not moved for thi
 
 
 def import_run_create(*, upload, user, strategy_code: str, new_strategy: dict | None = None) -> ImportRun:
-    """Store the uploaded file on a new job row (status uploaded); the preview runs as a task."""
+    """Store the uploaded file on a new job row (status uploaded); the preview runs as a task.
+    The run belongs to the uploading administrator's city, into whose plans only it imports."""
     if upload.size > max_bytes():
         raise ValidationError(
             f"ファイルが大きすぎます（上限 {max_bytes() // 1048576} MB） / The file is over the {max_bytes() // 1048576} MB limit.")
     data = upload.read()
     run = ImportRun(created_by=user, file_name=upload.name[:255], sha256=sha256_of(data), size=len(data),
-                    strategy_code=strategy_code, new_strategy=new_strategy or {})
+                    strategy_code=strategy_code, new_strategy=new_strategy or {},
+                    municipality_id=boundary.home_municipality_id(user))
     upload.seek(0)
     run.file.save(f"{run.sha256[:16]}.xlsx", upload, save=False)
     run.save()
@@ -329,7 +372,8 @@ def _options(run: ImportRun) -> dict:
     with run.file.open("rb") as f:
         data = f.read()
     return {"data": data, "file_name": run.file_name, "strategy_code": run.strategy_code,
-            "new_strategy": run.new_strategy, "mapping": run.mapping, "create_missing": run.create_missing}
+            "new_strategy": run.new_strategy, "mapping": run.mapping, "create_missing": run.create_missing,
+            "municipality": run.municipality}
 
 
 def import_run_preview(*, run: ImportRun, heartbeat: bool = False) -> ImportRun:

@@ -3,6 +3,9 @@
 The preview and the import run as Celery tasks (in-process without a broker); the job
 row (ImportRun) carries progress and problems, and the page refreshes itself while a
 job runs. Only those kpis.permissions.can_import admits (administrators) may use these pages; others get 403.
+Within the municipality boundary (plans.boundary): an administrator lists and opens the runs
+of its own city only (another city's run answers 404), picks its own city's plans, and the
+workbook is imported into that city's plans only (imports.services refuses another city's).
 """
 
 from functools import wraps
@@ -21,9 +24,9 @@ from imports.limits import PREVIEW_EXPIRES_AFTER_HOURS, max_bytes
 from imports.models import ImportRun
 from kpis import permissions
 from kpis.models import EntryStatus
-from plans import background
+from plans import background, boundary, gates
 from plans.downloads import attachment
-from plans.models import Category, Department, Municipality, Strategy
+from plans.models import Category, Department, Strategy
 
 CREATE = "__create__"
 LEVEL_LABELS = {
@@ -47,6 +50,24 @@ def administrators_only(view):
             raise PermissionDenied(_("Only administrators can import plans."))
         return view(request, *args, **kwargs)
     return wrapped
+
+
+def _runs(user):
+    """The import runs of the user's own city."""
+    return ImportRun.objects.filter(boundary.works_in_q(user, "municipality_id"))
+
+
+def _own_strategies(user):
+    """The plans of the user's own city: the pickers' choices."""
+    return Strategy.objects.filter(boundary.works_in_q(user, "municipality_id"))
+
+
+def _run_strategy(run: ImportRun):
+    """The plan the run names, if it is of the run's city (labels and choices of its page)."""
+    if run.municipality_id is None:
+        return None
+    return (Strategy.objects.filter(code=run.strategy_code, municipality_id=run.municipality_id)
+            .select_related("municipality").first())
 
 
 class UploadForm(forms.Form):
@@ -78,7 +99,7 @@ class ConfirmForm(forms.Form):
                 label=_("Leave the %(n)s rows changed in dxplan after the file was made as they are, "
                         "and import the rest") % {"n": run.preview["conflict_count"]},
                 error_messages={"required": _("Tick this box to import the file without the conflicting rows.")})
-        strategy = Strategy.objects.filter(code=run.strategy_code).select_related("municipality").first()
+        strategy = _run_strategy(run)
         for index, item in enumerate(self.unknown):
             choices = [("", _("— choose —")), (CREATE, _("Create it"))] + _targets(item, strategy)
             self.fields[f"decision_{index}"] = forms.ChoiceField(
@@ -134,14 +155,14 @@ def upload(request):
         return redirect("imports:detail", pk=run.pk)
     services.import_runs_expire()  # previews left unconfirmed are not listed as waiting for ever
     return render(request, "imports/upload.html", {
-        "form": form, "runs": ImportRun.objects.select_related("created_by")[:20],
-        "strategies": Strategy.objects.order_by("order", "code"), "municipalities": Municipality.objects.all(),
+        "form": form, "runs": _runs(request.user).select_related("created_by")[:20],
+        "strategies": _own_strategies(request.user).order_by("order", "code"),
         "max_mb": max_bytes() // 1048576,
     })
 
 
 def _levels(run: ImportRun, counts: dict) -> list[dict]:
-    strategy = Strategy.objects.filter(code=run.strategy_code).first()
+    strategy = _run_strategy(run)
     names = dict(LEVEL_LABELS)
     if strategy is not None:
         names.update(basic_policy=strategy.label_basic_policy, measure=strategy.label_measure,
@@ -169,7 +190,8 @@ def _page(request, run: ImportRun, form, status: int = 200):
 @administrators_only
 def detail(request, pk: int):
     services.import_runs_expire()
-    run = services.import_run_sweep(run=get_object_or_404(ImportRun.objects.select_related("created_by", "strategy"), pk=pk))
+    run = services.import_run_sweep(run=get_object_or_404(
+        _runs(request.user).select_related("created_by", "strategy"), pk=pk))
     form = ConfirmForm(run=run) if run.status == ImportRun.Status.PREVIEWED and not run.blocking_problems else None
     return _page(request, run, form)
 
@@ -177,7 +199,7 @@ def detail(request, pk: int):
 @administrators_only
 @require_POST
 def confirm(request, pk: int):
-    run = get_object_or_404(ImportRun, pk=pk)
+    run = get_object_or_404(_runs(request.user), pk=pk)
     form = ConfirmForm(request.POST, run=run)
     if run.status != ImportRun.Status.PREVIEWED or run.blocking_problems:
         return redirect("imports:detail", pk=run.pk)
@@ -193,7 +215,7 @@ def confirm(request, pk: int):
 @require_POST
 def cancel(request, pk: int):
     """The preview's 取消 button: nothing is imported; the run is kept, marked cancelled."""
-    run = get_object_or_404(ImportRun, pk=pk)
+    run = get_object_or_404(_runs(request.user), pk=pk)
     if services.import_run_cancel(run=run, user=request.user):
         messages.success(request, _("The import of %(file)s was cancelled; nothing was imported.")
                          % {"file": f"「{run.file_name}」"})
@@ -202,7 +224,9 @@ def cancel(request, pk: int):
 
 @administrators_only
 def template_download(request):
-    strategy = Strategy.objects.filter(code=request.GET.get("strategy", "")).select_related("municipality").first()
+    code = request.GET.get("strategy", "")
+    # The blank template, or one with the departments of a plan of the user's own city.
+    strategy = gates.strategy_or_404(request.user, code, _own_strategies(request.user)) if code else None
     response = HttpResponse(template.build_for(strategy),
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = attachment(template.file_name(strategy))

@@ -4,6 +4,9 @@ Which years may be published: a year whose entry round the DX office closed. A y
 no entry round (figures imported from the printed plan, before dxplan ran the round) may be
 published once it has ended (its 31 March is past): there is no round left to close. An open
 round, or a year not yet over without one, is refused.
+
+Only the DX office and administrators of the plan's own city publish, correct and withdraw
+(kpis.permissions.can_publish, then plans.boundary): another city's plan is refused, unchanged.
 """
 
 from __future__ import annotations
@@ -14,8 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kpis.models import EntryRound
-from kpis.permissions import can_publish
-from plans import fiscal_years
+from kpis.permissions import can_publish, works_on_strategy
+from plans import boundary, fiscal_years
 from plans.models import Strategy
 from public.models import DEFAULT_LICENCE, Publication, PublicationStatus
 from public.snapshot import snapshot_build
@@ -50,6 +53,8 @@ def publication_publish(*, user, strategy: Strategy, fiscal_year: int, reason: s
     if not can_publish(user):
         raise PermissionDenied(_("Only the DX office and administrators publish."))
     strategy = Strategy.objects.select_for_update().select_related("municipality").get(pk=strategy.pk)
+    if not works_on_strategy(user, strategy):
+        raise PermissionDenied(boundary.refusal(user, strategy.municipality_id))
     refusal = year_refusal(strategy=strategy, fiscal_year=fiscal_year)
     if refusal:
         raise ValidationError(refusal)
@@ -76,6 +81,9 @@ def publication_withdraw(*, user, publication: Publication, reason: str) -> Publ
     """Take a publication off the portal, with the reason (kept with it)."""
     if not can_publish(user):
         raise PermissionDenied(_("Only the DX office and administrators publish."))
+    municipality_id = Strategy.objects.filter(pk=publication.strategy_id).values_list("municipality_id", flat=True).first()
+    if not boundary.works_in(user, municipality_id):
+        raise PermissionDenied(boundary.refusal(user, municipality_id))
     reason = reason.strip()
     if not reason:
         raise ValidationError(_("Give the reason for withdrawing the publication."))

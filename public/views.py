@@ -4,6 +4,10 @@ Public pages read only a publication's snapshot (public.snapshot): two queries w
 plan's size (the published years, the publication). The language is chosen by `?lang=en`
 (Japanese by default), not by a cookie, so a reverse proxy may cache each URL as it is
 (`Cache-Control`, `ETag`). Anything that is not a published year answers the public 404 page.
+
+The publishing pages (/public/manage/…) act on the publisher's own city's plans only
+(plans.boundary): another city's plan or publication answers 404, and public.services
+refuses it again.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from kpis.permissions import can_publish
-from plans import fiscal_years
+from plans import boundary, fiscal_years, gates
 from plans.downloads import attachment
 from plans.models import Strategy
 from public import opendata, selectors, services
@@ -121,10 +125,16 @@ def catch_all(request, rest=""):
 # --- the DX office's publishing page -----------------------------------------------------
 
 
+def _own_strategies(user):
+    """The plans the publisher works on: its own city's (plans.boundary.works_in)."""
+    return Strategy.objects.filter(boundary.works_in_q(user, "municipality_id"))
+
+
 def _strategy_for_publisher(request, code: str) -> Strategy:
+    """The publisher's own city's plan `code`; another city's answers 404, as a missing one."""
     if not can_publish(request.user):
         raise PermissionDenied(_("Only the DX office and administrators publish."))
-    return get_object_or_404(Strategy.objects.select_related("municipality"), code=code)
+    return gates.strategy_or_404(request.user, code, _own_strategies(request.user))
 
 
 def _fiscal_year_param(request, strategy) -> int | None:
@@ -139,10 +149,10 @@ def _fiscal_year_param(request, strategy) -> int | None:
 @login_required
 @require_GET
 def manage_index(request):
-    """The strategies, each linking to its publishing page."""
+    """The strategies of the user's own city, each linking to its publishing page."""
     if not can_publish(request.user):
         raise PermissionDenied(_("Only the DX office and administrators publish."))
-    strategies = Strategy.objects.select_related("municipality").order_by("municipality__name", "title")
+    strategies = _own_strategies(request.user).select_related("municipality").order_by("municipality__name", "title")
     return render(request, "public/manage_index.html", {"strategies": strategies})
 
 

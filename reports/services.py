@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kpis import permissions
-from plans import background
+from plans import background, boundary
 from plans.language import fiscal_year_label
 from reports import pdf, tasks
 from reports.models import JobStatus, ReportFormat, ReportJob, ReportKind
@@ -71,12 +71,16 @@ def report_job_create(*, user, strategy, fiscal_year: int, kind: str = ReportKin
                       file_format: str = ReportFormat.XLSX, basic_policy=None, department=None,
                       as_of: datetime.date | None = None, draft: bool = False, enqueue: bool = True,
                       with_pdf: bool = False) -> ReportJob:
-    """Queue a report. `user` None means the command line (no permission check, no queue).
+    """Queue a report. `user` None means the command line (no permission check, no queue);
+    a user builds reports of its own city's plans only (plans.boundary).
     `as_of` (default today, never later) is the date the report prints its values as of;
     `draft` asks for the draft for checking (latest entered values, marked 案); `with_pdf`:
     the job also prints it to PDF."""
     if user is not None and not permissions.can_use_reports(user):
         raise PermissionDenied(_("Only administrators and the DX office can build reports."))
+    if user is not None and not permissions.works_on_strategy(user, strategy):
+        # The municipality boundary: a report holds another city's unapproved values.
+        raise ValidationError({"strategy": boundary.refusal(user, strategy.municipality_id)})
     as_of = as_of or timezone.localdate()
     _validate(strategy=strategy, fiscal_year=fiscal_year, kind=kind, file_format=file_format, with_pdf=with_pdf,
               basic_policy=basic_policy, department=department, as_of=as_of, draft=draft)
@@ -94,6 +98,8 @@ def report_job_retry(*, user, job: ReportJob) -> ReportJob:
     """Queue a failed job again (a conditional update: a second click does nothing more)."""
     if not permissions.can_use_reports(user):
         raise PermissionDenied(_("Only administrators and the DX office can build reports."))
+    if not permissions.works_on_strategy(user, job.strategy):
+        raise PermissionDenied(boundary.refusal(user, job.strategy.municipality_id))
     queued = ReportJob.objects.filter(pk=job.pk, status=JobStatus.FAILED).update(
         status=JobStatus.QUEUED, progress=0, message="", started_at=None, finished_at=None,
         created_at=timezone.now(), requested_by=user,

@@ -1,7 +1,8 @@
 """The reports page: start a report, watch its progress, download it, retry a failure.
 
-Administrators and the DX office only (the files hold values not yet approved); the
-file is served through `download`, never from a public media URL.
+Administrators and the DX office only (the files hold values not yet approved), of their own
+city: the form offers its plans only, and another city's job is neither listed nor served
+(404, as a missing one). The file is served through `download`, never from a public media URL.
 """
 
 import functools
@@ -18,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from kpis import permissions
-from plans import fiscal_years
+from plans import boundary, fiscal_years
 from plans.downloads import attachment
 from plans.language import fiscal_year_label
 from plans.models import BasicPolicy, Department, Strategy
@@ -31,6 +32,8 @@ CONTENT_TYPES = {
     ReportFormat.CSV: "text/csv; charset=utf-8",
 }
 PDF_CONTENT_TYPE = "application/pdf"
+OTHER_CITY = gettext_lazy("Choose one of the options offered: the plans, basic policies and departments of your "
+                          "own municipality.")
 
 
 class ScopedSelect(forms.Select):
@@ -94,9 +97,19 @@ class ReportJobForm(forms.Form):
         widget=ScopedSelect(data=lambda d: {"municipality": d.municipality_id}),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        spans = list(Strategy.objects.values_list("first_fiscal_year", "last_fiscal_year"))
+        # The municipality boundary: only the plans, basic policies and departments of the
+        # user's own city are offered, and another city's id is refused as a choice not offered.
+        own = boundary.works_in_q(user, "municipality_id")
+        strategies = self.fields["strategy"].queryset.filter(own)
+        self.fields["strategy"].queryset = strategies
+        self.fields["basic_policy"].queryset = self.fields["basic_policy"].queryset.filter(
+            boundary.works_in_q(user, "strategy__municipality_id"))
+        self.fields["department"].queryset = self.fields["department"].queryset.filter(own)
+        for name in ("strategy", "basic_policy", "department"):
+            self.fields[name].error_messages["invalid_choice"] = OTHER_CITY
+        spans = list(strategies.values_list("first_fiscal_year", "last_fiscal_year"))
         if spans:
             first, last = min(s[0] for s in spans), max(s[1] for s in spans)
             self.fields["fiscal_year"].choices = [(fy, fiscal_year_label(fy))
@@ -104,7 +117,7 @@ class ReportJobForm(forms.Form):
             # The latest fiscal year with approved actuals of the strategy shown first (else
             # this fiscal year); each strategy option carries its own for report_form.js.
             # Read only when the form is drawn: a valid POST never touches the yearly values.
-            latest = functools.cache(selectors.latest_approved_fiscal_years)
+            latest = functools.cache(functools.partial(selectors.latest_approved_fiscal_years, user))
             strategy_field = self.fields["strategy"]
             strategy_field.widget.data = lambda s: {"municipality": s.municipality_id,
                                                     "latest-fiscal-year": latest().get(s.pk, "")}
@@ -126,7 +139,7 @@ def _require_reports(user) -> None:
 
 
 def _page(request, form, status=200):
-    jobs = selectors.report_job_list()[:JOBS_SHOWN]
+    jobs = selectors.report_job_list(request.user)[:JOBS_SHOWN]
     return render(request, "reports/index.html", {"form": form, "jobs": jobs}, status=status)
 
 
@@ -134,14 +147,14 @@ def _page(request, form, status=200):
 @require_GET
 def index(request):
     _require_reports(request.user)
-    return _page(request, ReportJobForm())
+    return _page(request, ReportJobForm(user=request.user))
 
 
 @login_required
 @require_POST
 def create(request):
     _require_reports(request.user)
-    form = ReportJobForm(request.POST)
+    form = ReportJobForm(request.POST, user=request.user)
     if not form.is_valid():
         return _page(request, form, status=400)
     data = form.cleaned_data
@@ -175,7 +188,7 @@ def create(request):
 def status(request, pk):
     """The job's row of the list, for the page's polling script."""
     _require_reports(request.user)
-    job = get_object_or_404(selectors.report_job_list().filter(pk=pk))
+    job = get_object_or_404(selectors.report_job_list(request.user).filter(pk=pk))
     return render(request, "reports/_job_row.html", {"job": job})
 
 
@@ -183,7 +196,7 @@ def status(request, pk):
 @require_POST
 def retry(request, pk):
     _require_reports(request.user)
-    job = get_object_or_404(ReportJob, pk=pk)
+    job = get_object_or_404(selectors.report_job_list(request.user), pk=pk)
     try:
         job = services.report_job_retry(user=request.user, job=job)
     except ValidationError as error:
@@ -199,7 +212,7 @@ def retry(request, pk):
 
 def _finished_job(request, pk) -> ReportJob:
     _require_reports(request.user)
-    job = get_object_or_404(ReportJob.objects.select_related("strategy", "basic_policy", "department"), pk=pk)
+    job = get_object_or_404(selectors.report_job_list(request.user), pk=pk)
     if job.status != JobStatus.DONE:
         raise Http404(_("This job has no file to download."))
     return job

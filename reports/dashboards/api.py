@@ -4,6 +4,8 @@
 pages (fy, fy2, department, category, kind, grade, leading, policy, phase, change,
 page) and apply the same visibility: an actual the user may not see is null and
 graded 「－」. Figures are plotly figure dicts, ready for plotly.js or plotly.py.
+Only the plans of the user's own city (or granted cities) are listed and answered; another
+city's code answers 404, as a missing one (plans.gates).
 """
 
 from django.urls import reverse
@@ -14,7 +16,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from kpis import selectors_plan as plan_selectors
-from plans import fiscal_years
+from plans import fiscal_years, gates
 from reports.dashboards import pages
 
 FILTER_PARAMETERS = [
@@ -106,7 +108,7 @@ class DashboardViewSet(viewsets.ViewSet):
         return Response([
             {"code": s.code, "title": s.title, "url": request.build_absolute_uri(
                 reverse("dashboard-detail", kwargs={"code": s.code}))}
-            for s in plan_selectors.strategy_list()
+            for s in gates.readable_strategies(request.user, plan_selectors.strategy_list())
         ])
 
     @extend_schema(operation_id="dashboards_overview", parameters=FILTER_PARAMETERS, responses=OpenApiTypes.OBJECT)

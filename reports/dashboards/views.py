@@ -1,10 +1,13 @@
-"""Dashboard pages. Every logged-in role may open them; what each role sees of the
-figures is decided row by row in reports.dashboards.summary (kpis.permissions)."""
+"""Dashboard pages. Every logged-in role may open them for the plans of its own city (a
+wide-area viewer or the operator: of the granted cities; another city's plan answers 404,
+plans.gates); what each role sees of the figures is decided row by row in
+reports.dashboards.summary (kpis.permissions)."""
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from kpis import selectors_plan as plan_selectors
+from plans import gates
 from reports.dashboards import pages
 
 TEMPLATES = "reports/dashboards/"
@@ -32,7 +35,8 @@ def _dashboard(request, code, *, year_counts=True) -> pages.Dashboard:
 
 @login_required
 def index(request):
-    return render(request, TEMPLATES + "index.html", {"strategies": plan_selectors.strategy_list()})
+    strategies = gates.readable_strategies(request.user, plan_selectors.strategy_list())
+    return render(request, TEMPLATES + "index.html", {"strategies": strategies})
 
 
 @login_required

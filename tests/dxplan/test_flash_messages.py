@@ -13,7 +13,8 @@ from kpis.models import EntryStatus, YearlyValue
 
 
 def test_a_success_message_has_an_icon_a_word_and_the_text(client, dave):
-    run = ImportRun.objects.create(file_name="一覧.xlsx", sha256="0" * 64, status=ImportRun.Status.PREVIEWED)
+    run = ImportRun.objects.create(created_by=dave, file_name="一覧.xlsx", sha256="0" * 64,
+                                   status=ImportRun.Status.PREVIEWED)
     client.force_login(dave)
     html = client.post(f"/imports/{run.pk}/cancel/", follow=True).content.decode()
     flash = re.search(r'<div class="flash flash-success" role="status">(.*?)</div>', html, re.S).group(1)

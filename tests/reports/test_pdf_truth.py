@@ -27,10 +27,12 @@ REASON = "国の基準変更"
 
 
 def _users(department):
-    def user(name, role, department=department):
+    def user(name, role, department=department, municipality=None):
         return User.objects.create_user(username=f"pdf-{name}", password="pdf-password-1234", role=role,
-                                        department=department)
-    return user("staff", Role.STAFF), user("manager", Role.MANAGER), user("dx", Role.DX_OFFICE, None)
+                                        department=department, municipality=municipality)
+    # The DX office of the round's own city (plans.boundary), in no department.
+    return (user("staff", Role.STAFF), user("manager", Role.MANAGER),
+            user("dx", Role.DX_OFFICE, None, department.municipality))
 
 
 def _enter_and_approve_by_manager(value, staff, manager, actual):

@@ -11,11 +11,10 @@ from __future__ import annotations
 from functools import cached_property
 
 from django.db.models import Q
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from plans import fiscal_years
+from plans import fiscal_years, gates
 from plans.api import department_q
 from plans.models import Strategy
 from reports.dashboards import aggregates, selectors, summary
@@ -38,10 +37,9 @@ class Dashboard(Links, Cached):
 
     @classmethod
     def for_code(cls, code: str, user, params, **options) -> Dashboard:
-        strategy = Strategy.objects.select_related("municipality").filter(code=code).first()
-        if strategy is None:
-            raise Http404(_("No strategy with the code %(code)s.") % {"code": code})
-        return cls(strategy, user, params, **options)
+        """The dashboard of plan `code` as `user` sees it; Http404 for a missing plan and for
+        one of a city the user may not open alike (plans.gates)."""
+        return cls(gates.strategy_or_404(user, code), user, params, **options)
 
     # --- lookups ---------------------------------------------------------------------------
 

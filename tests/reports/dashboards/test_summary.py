@@ -35,8 +35,10 @@ def row(pk, department_id, *values, policy_id=10, kind="kpi", leading=False):
     return r
 
 
-def user(role, department_id=None):
-    return SimpleNamespace(role=role, department_id=department_id)
+def user(role, department_id=None, municipality_id=1):
+    """A user of the city of the rows (plans.boundary: the DX office sees everything of its own city)."""
+    return SimpleNamespace(role=role, department_id=department_id, municipality_id=municipality_id,
+                           is_authenticated=True)
 
 
 @pytest.fixture

@@ -149,9 +149,10 @@ def test_chart_axis_shows_wareki_and_western_years_in_japanese_and_fy_in_english
     assert japanese["layout"]["xaxis"]["ticktext"][0] == "令和3年度<br>2021年度"
 
 
-def test_strategy_labels_name_the_levels(client, erin, page_urls):
+def test_strategy_labels_name_the_levels(client, erin, nina, page_urls):
     client.force_login(erin)
     assert "DX重点課題" in html(client, page_urls["overview"])
+    client.force_login(nina)  # Nagasaki's own (erin, of Sasebo, gets 404 there: plans.boundary)
     assert "基本方針" in html(client, "/dashboards/nagasaki-dx/")
 
 
