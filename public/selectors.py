@@ -17,6 +17,12 @@ def published_years(municipality: str, strategy: str) -> list[Publication]:
     )
 
 
+def published_of_year(publications: list[Publication], fiscal_year: int) -> Publication | None:
+    """The published publication of `fiscal_year` among `published_years`, without its document
+    (no query): enough for the ETag and the rendered-page cache."""
+    return next((p for p in publications if p.fiscal_year == fiscal_year), None)
+
+
 def publication_public(publications: list[Publication], fiscal_year: int) -> Publication | None:
     """The published publication of `fiscal_year` among `published_years`, with its document and the
     publication it corrects (1 query), or None."""

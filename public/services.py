@@ -8,6 +8,8 @@ round, or a year not yet over without one, is refused.
 
 from __future__ import annotations
 
+import logging
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -16,9 +18,13 @@ from django.utils.translation import gettext as _
 from kpis.models import EntryRound
 from kpis.permissions import can_publish
 from plans import fiscal_years
+from plans.background import enqueue_on_commit
 from plans.models import Strategy
 from public.models import DEFAULT_LICENCE, Publication, PublicationStatus
 from public.snapshot import snapshot_build
+from public.tasks import warm_publication_pages
+
+logger = logging.getLogger(__name__)
 
 REASON_MAX_LENGTH = 2000
 LICENCE_MAX_LENGTH = Publication._meta.get_field("licence").max_length
@@ -67,8 +73,14 @@ def publication_publish(*, user, strategy: Strategy, fiscal_year: int, reason: s
             raise ValidationError(_("This year is already published: give the reason for the correction."))
         _withdraw(latest, user=user, reason=reason, now=now)
     document = snapshot_build(strategy=strategy, fiscal_year=fiscal_year, published_at=now, licence=licence)
-    return Publication.objects.create(strategy=strategy, fiscal_year=fiscal_year, licence=licence,
-                                      document=document, published_at=now, published_by=user, replaces=latest)
+    publication = Publication.objects.create(strategy=strategy, fiscal_year=fiscal_year, licence=licence,
+                                             document=document, published_at=now, published_by=user,
+                                             replaces=latest)
+    # Its pages are built ahead for the first reader; if the queue is down, they are built at first read.
+    enqueue_on_commit(warm_publication_pages, publication.pk,
+                      on_unavailable=lambda message: logger.warning("pages of publication %s not built ahead: %s",
+                                                                    publication.pk, message))
+    return publication
 
 
 @transaction.atomic

@@ -8,8 +8,6 @@ plan's size (the published years, the publication). The language is chosen by `?
 
 from __future__ import annotations
 
-import hashlib
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -25,14 +23,13 @@ from kpis.permissions import can_publish
 from plans import fiscal_years
 from plans.downloads import attachment
 from plans.models import Strategy
-from public import opendata, selectors, services
+from public import rendered, selectors, services
 from public.models import Publication
 from public.page import page_context
 from public.snapshot import missing_items, snapshot_build
 
 CACHE_SECONDS = 300
-LANGUAGES = ("ja", "en")
-PAGE_VERSION = "1"  # bump when the page's template changes, so caches drop old copies
+LANGUAGES = rendered.LANGUAGES
 
 
 def _language(request) -> str:
@@ -53,24 +50,22 @@ def _year(fiscal_year: int) -> int:
 
 
 def _published(municipality: str, strategy: str, fiscal_year: int) -> tuple[Publication, list[Publication]]:
+    """The year's publication (without its document) and every published year, or Http404 (1 query)."""
     years = selectors.published_years(municipality, strategy)
-    publication = selectors.publication_public(years, _year(fiscal_year))
+    publication = selectors.published_of_year(years, _year(fiscal_year))
     if publication is None:
         raise Http404
     return publication, years
 
 
-def _cached(request, response: HttpResponse, etag: str) -> HttpResponse:
-    if etag in [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]:
-        response = HttpResponse(status=304)
+def _not_modified(request, etag: str) -> bool:
+    return etag in [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]
+
+
+def _cached(response: HttpResponse, etag: str) -> HttpResponse:
     response["ETag"] = etag
     patch_cache_control(response, public=True, max_age=CACHE_SECONDS)
     return response
-
-
-def _etag(publication: Publication, years: list[Publication], *parts: str) -> str:
-    key = ":".join([PAGE_VERSION, str(publication.pk), *(str(p.pk) for p in years), *parts])
-    return '"' + hashlib.sha256(key.encode()).hexdigest()[:32] + '"'
 
 
 @require_safe
@@ -80,11 +75,13 @@ def page(request, municipality: str, strategy: str, fiscal_year: int):
     except Http404:
         return not_found(request)
     lang = _language(request)
-    with translation.override(lang):
-        response = render(request, "public/page.html",
-                          page_context(publication.document, publication=publication, years=years, lang=lang))
+    etag = rendered.etag(publication, years, "page", lang)
+    if _not_modified(request, etag):
+        response = HttpResponse(status=304)
+    else:
+        response = HttpResponse(rendered.page(publication, years, lang), content_type="text/html; charset=utf-8")
     response["Content-Language"] = lang
-    return _cached(request, response, _etag(publication, years, "page", lang))
+    return _cached(response, etag)
 
 
 @require_safe
@@ -104,14 +101,14 @@ def download(request, municipality: str, strategy: str, fiscal_year: int, fmt: s
         publication, years = _published(municipality, strategy, fiscal_year)
     except Http404:
         return not_found(request)
-    document = publication.document
-    if fmt == "csv":
-        response = HttpResponse(opendata.csv_bytes(document), content_type="text/csv; charset=utf-8")
-    else:
-        response = HttpResponse(opendata.json_bytes(document), content_type="application/json; charset=utf-8")
+    etag = rendered.etag(publication, [], fmt)
+    if _not_modified(request, etag):
+        return _cached(HttpResponse(status=304), etag)
+    content_type = "text/csv; charset=utf-8" if fmt == "csv" else "application/json; charset=utf-8"
+    response = HttpResponse(rendered.open_data(publication, years, fmt), content_type=content_type)
     name = f"{strategy}_{fiscal_year}_{publication.published_at:%Y%m%d}.{fmt}"
     response["Content-Disposition"] = attachment(name)
-    return _cached(request, response, _etag(publication, [], fmt))
+    return _cached(response, etag)
 
 
 def catch_all(request, rest=""):
