@@ -3,10 +3,13 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from plans.fiscal_years import era_label
+from plans.language import shown
 from plans.models import Strategy
+from reports.models import JobStatus
 
 DEFAULT_LICENCE = "CC BY 4.0"
 
@@ -59,3 +62,40 @@ class Publication(models.Model):
     @property
     def is_published(self) -> bool:
         return self.status == PublicationStatus.PUBLISHED
+
+
+def site_export_upload_to(export, filename: str) -> str:
+    return f"public-exports/{export.strategy_id}/{filename}"
+
+
+class SiteExport(models.Model):
+    """A static export of a strategy's published years (public.static_export) as a zip, built by
+    a job like the report (queued → running → done / failed, with progress); downloaded by the
+    DX office to put on the city's own web server, CMS or a USB stick."""
+
+    strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="site_exports",
+                                 verbose_name=_("strategy"))
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                     related_name="+", verbose_name=_("requested by"))
+    status = models.CharField(_("status"), max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    message = models.TextField(_("message"), blank=True)
+    file = models.FileField(_("file"), upload_to=site_export_upload_to, max_length=300, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    created_at = models.DateTimeField(_("requested at"), default=timezone.now, db_index=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("static export")
+        verbose_name_plural = _("static exports")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.strategy} {self.created_at:%Y-%m-%d %H:%M} ({self.get_status_display()})"
+
+    @property
+    def shown_message(self) -> str:
+        """The message in the reader's language (plans.language.shown)."""
+        return shown(self.message)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from public.models import Publication, PublicationStatus
+from public.models import Publication, PublicationStatus, SiteExport
 
 # The portal's fiscal years: anything outside is not a year (and never reaches the database).
 FIRST_YEAR, LAST_YEAR = 1989, 2200
@@ -39,3 +39,8 @@ def publication_list(strategy) -> list[Publication]:
         Publication.objects.filter(strategy=strategy).select_related("published_by", "withdrawn_by")
         .defer("document").order_by("-fiscal_year", "-published_at", "-pk")
     )
+
+
+def recent_site_exports(strategy, limit: int = 5) -> list[SiteExport]:
+    """The strategy's latest static exports, for the publishing page (1 query)."""
+    return list(SiteExport.objects.filter(strategy=strategy).select_related("requested_by")[:limit])

@@ -150,6 +150,7 @@ def manage(request, code: str):
     strategy = _strategy_for_publisher(request, code)
     fiscal_year = _fiscal_year_param(request, strategy)
     context = {"strategy": strategy, "publications": selectors.publication_list(strategy),
+               "exports": selectors.recent_site_exports(strategy),
                "years": fiscal_years.fiscal_year_choices(strategy.first_fiscal_year, strategy.last_fiscal_year),
                "fiscal_year": fiscal_year}
     if fiscal_year is not None:
