@@ -64,23 +64,35 @@ class Publication(models.Model):
         return self.status == PublicationStatus.PUBLISHED
 
 
-def site_export_upload_to(export, filename: str) -> str:
-    return f"public-exports/{export.strategy_id}/{filename}"
+def job_upload_to(job, filename: str) -> str:
+    return f"public-exports/{job.strategy_id}/{filename}"
 
 
-class SiteExport(models.Model):
-    """A static export of a strategy's published years (public.static_export) as a zip, built by
-    a job like the report (queued → running → done / failed, with progress); downloaded by the
-    DX office to put on the city's own web server, CMS or a USB stick."""
+class PublicJobKind(models.TextChoices):
+    PUBLISH = "publish", _("Publish a fiscal year")
+    EXPORT = "export", _("Static export")
 
-    strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="site_exports",
+
+class PublicJob(models.Model):
+    """A job of the public portal, run by a Celery task like the report (queued → running → done /
+    failed, with progress): publishing a fiscal year (the snapshot of a large plan takes a while)
+    or the static export of every published year as a zip (public.static_export)."""
+
+    strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="public_jobs",
                                  verbose_name=_("strategy"))
+    kind = models.CharField(_("kind"), max_length=10, choices=PublicJobKind.choices)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                      related_name="+", verbose_name=_("requested by"))
+    # Publishing: what to publish, and the publication made.
+    fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"), null=True, blank=True)
+    reason = models.TextField(_("reason for the correction"), blank=True)
+    licence = models.CharField(_("licence"), max_length=100, blank=True)
+    publication = models.ForeignKey(Publication, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+", verbose_name=_("publication"))
     status = models.CharField(_("status"), max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     message = models.TextField(_("message"), blank=True)
-    file = models.FileField(_("file"), upload_to=site_export_upload_to, max_length=300, blank=True)
+    file = models.FileField(_("file"), upload_to=job_upload_to, max_length=300, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     created_at = models.DateTimeField(_("requested at"), default=timezone.now, db_index=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
@@ -88,14 +100,22 @@ class SiteExport(models.Model):
     heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("static export")
-        verbose_name_plural = _("static exports")
+        verbose_name = _("public portal job")
+        verbose_name_plural = _("public portal jobs")
         ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(kind="publish") | Q(fiscal_year__isnull=False),
+                                   name="public_job_publish_has_fiscal_year"),
+        ]
 
     def __str__(self):
-        return f"{self.strategy} {self.created_at:%Y-%m-%d %H:%M} ({self.get_status_display()})"
+        return f"{self.strategy} {self.get_kind_display()} {self.created_at:%Y-%m-%d %H:%M} ({self.get_status_display()})"
 
     @property
     def shown_message(self) -> str:
         """The message in the reader's language (plans.language.shown)."""
         return shown(self.message)
+
+    @property
+    def waiting(self) -> bool:
+        return self.status in (JobStatus.QUEUED, JobStatus.RUNNING)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from public.models import Publication, PublicationStatus, SiteExport
+from public.models import Publication, PublicationStatus, PublicJob
 
 # The portal's fiscal years: anything outside is not a year (and never reaches the database).
 FIRST_YEAR, LAST_YEAR = 1989, 2200
@@ -41,6 +41,7 @@ def publication_list(strategy) -> list[Publication]:
     )
 
 
-def recent_site_exports(strategy, limit: int = 5) -> list[SiteExport]:
-    """The strategy's latest static exports, for the publishing page (1 query)."""
-    return list(SiteExport.objects.filter(strategy=strategy).select_related("requested_by")[:limit])
+def recent_jobs(strategy, limit: int = 8) -> list[PublicJob]:
+    """The strategy's latest publishing and export jobs, for the publishing page (1 query)."""
+    return list(PublicJob.objects.filter(strategy=strategy).select_related("requested_by", "publication")
+                .defer("publication__document")[:limit])

@@ -47,6 +47,14 @@ def year_refusal(*, strategy, fiscal_year: int, today=None) -> str | None:
     return None
 
 
+def check_texts(*, reason: str, licence: str) -> None:
+    """The bounds of a publication's reason and licence (stripped)."""
+    if len(reason) > REASON_MAX_LENGTH:
+        raise ValidationError(_("The reason is too long (at most %(n)d characters).") % {"n": REASON_MAX_LENGTH})
+    if len(licence) > LICENCE_MAX_LENGTH:
+        raise ValidationError(_("The licence is too long (at most %(n)d characters).") % {"n": LICENCE_MAX_LENGTH})
+
+
 @transaction.atomic
 def publication_publish(*, user, strategy: Strategy, fiscal_year: int, reason: str = "",
                         licence: str = DEFAULT_LICENCE) -> Publication:
@@ -59,12 +67,8 @@ def publication_publish(*, user, strategy: Strategy, fiscal_year: int, reason: s
     refusal = year_refusal(strategy=strategy, fiscal_year=fiscal_year)
     if refusal:
         raise ValidationError(refusal)
-    reason = reason.strip()
-    if len(reason) > REASON_MAX_LENGTH:
-        raise ValidationError(_("The reason is too long (at most %(n)d characters).") % {"n": REASON_MAX_LENGTH})
-    licence = licence.strip() or DEFAULT_LICENCE
-    if len(licence) > LICENCE_MAX_LENGTH:
-        raise ValidationError(_("The licence is too long (at most %(n)d characters).") % {"n": LICENCE_MAX_LENGTH})
+    reason, licence = reason.strip(), licence.strip() or DEFAULT_LICENCE
+    check_texts(reason=reason, licence=licence)
     latest = Publication.objects.filter(strategy=strategy, fiscal_year=fiscal_year).order_by("-published_at",
                                                                                              "-pk").first()
     now = timezone.now()

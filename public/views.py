@@ -23,10 +23,11 @@ from kpis.permissions import can_publish
 from plans import fiscal_years
 from plans.downloads import attachment
 from plans.models import Strategy
-from public import rendered, selectors, services
+from public import jobs, rendered, selectors, services
 from public.models import Publication
 from public.page import page_context
 from public.snapshot import missing_items, snapshot_build
+from reports.models import JobStatus
 
 CACHE_SECONDS = 300
 LANGUAGES = rendered.LANGUAGES
@@ -150,7 +151,7 @@ def manage(request, code: str):
     strategy = _strategy_for_publisher(request, code)
     fiscal_year = _fiscal_year_param(request, strategy)
     context = {"strategy": strategy, "publications": selectors.publication_list(strategy),
-               "exports": selectors.recent_site_exports(strategy),
+               "jobs": selectors.recent_jobs(strategy),
                "years": fiscal_years.fiscal_year_choices(strategy.first_fiscal_year, strategy.last_fiscal_year),
                "fiscal_year": fiscal_year}
     if fiscal_year is not None:
@@ -181,25 +182,31 @@ def preview(request, code: str, fiscal_year: int):
 @login_required
 @require_POST
 def publish(request, code: str):
+    """Queue the publication (public.jobs): a large plan's snapshot takes a while; its row on the
+    page follows it. A refusal (year, reason) is said at once and queues nothing."""
     strategy = _strategy_for_publisher(request, code)
     fiscal_year = _fiscal_year_param(request, strategy)
     if fiscal_year is None:
         messages.error(request, _("Choose a fiscal year of this plan."))
         return redirect("public:manage", code)
     try:
-        publication = services.publication_publish(user=request.user, strategy=strategy, fiscal_year=fiscal_year,
-                                                   reason=request.POST.get("reason", ""),
-                                                   licence=request.POST.get("licence", ""))
+        job = jobs.publish_request(user=request.user, strategy=strategy, fiscal_year=fiscal_year,
+                                   reason=request.POST.get("reason", ""), licence=request.POST.get("licence", ""))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect(f"{_manage_url(code)}?fiscal_year={fiscal_year}")
-    missing = missing_items(publication.document)
-    count = sum(len(items) for items in missing.values())
-    messages.success(request, _("%(year)s was published.") % {"year": fiscal_years.display_label(fiscal_year)})
-    if count:
-        messages.warning(request, _("It was published with %(count)d items not approved or empty; they show as "
-                                    "「未確定」 or blank to the public.") % {"count": count})
-    return redirect("public:manage", code)
+    job.refresh_from_db()  # in-process (no broker) it has already run
+    label = fiscal_years.display_label(fiscal_year)
+    if job.status == JobStatus.DONE:
+        messages.success(request, _("%(year)s was published.") % {"year": label})
+        if job.message:
+            messages.warning(request, job.shown_message)
+    elif job.status == JobStatus.FAILED:
+        messages.error(request, job.shown_message)
+    else:
+        messages.success(request, _("Publishing %(year)s has started; its row below shows its progress.")
+                         % {"year": label})
+    return redirect(_manage_url(code) + "#jobs")
 
 
 @login_required
