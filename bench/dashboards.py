@@ -39,9 +39,8 @@ django.setup()
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
-from bench.generate import generate  # noqa: E402
+from bench.generate import bench_office_user, generate  # noqa: E402
 from kpis.models import Indicator, IndicatorKind  # noqa: E402
-from plans.models import Role, User  # noqa: E402
 from reports.dashboards import cache as dashboard_cache  # noqa: E402
 
 PAGES = ("overview", "policy", "indicator", "roadmap")
@@ -84,7 +83,7 @@ def main(argv=None) -> None:
     parser.add_argument("--warmup", type=int, default=2)
     args = parser.parse_args(argv)
 
-    user, _ = User.objects.get_or_create(username="bench-dx-office", defaults={"role": Role.DX_OFFICE})
+    user = bench_office_user("bench-dx-office")
     client = Client()
     client.force_login(user)
     results = {}

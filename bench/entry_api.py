@@ -42,7 +42,7 @@ from django.test.utils import CaptureQueriesContext, override_settings  # noqa: 
 from django.utils import timezone  # noqa: E402
 from rest_framework.test import APIClient  # noqa: E402
 
-from bench.generate import ENTRY_YEAR, generate  # noqa: E402
+from bench.generate import ENTRY_YEAR, bench_office_user, generate  # noqa: E402
 from kpis.models import EntryRound, EntryStatus, YearlyValue  # noqa: E402
 from kpis.reminders import send_entry_reminders  # noqa: E402
 from plans.models import Department, Role, User  # noqa: E402
@@ -93,8 +93,7 @@ def main(argv=None):
                 username=f"bench-{role}-{department.pk}",
                 defaults={"role": role, "department": department, "email": f"{role}-{department.pk}@bench.example"},
             )
-    dx, _ = User.objects.get_or_create(username="bench-dx", defaults={"role": Role.DX_OFFICE,
-                                                                       "email": "dx@bench.example"})
+    dx = bench_office_user("bench-dx", email="dx@bench.example")
     # Each department's manager and DX review are on, as in the demo.
     waiting_dx = list(rows.filter(status=EntryStatus.FIRST_APPROVED).values_list("pk", flat=True))
     busiest = max(departments, key=lambda d: rows.filter(indicator__responsible_department=d,

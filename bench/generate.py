@@ -114,6 +114,19 @@ def generate(scale: int, *, code: str | None = None, replace: bool = False) -> S
     return strategy
 
 
+def bench_office_user(username: str, *, role: str = "dx_office", email: str = ""):
+    """An account of the bench city's DX office (plans.boundary: an account sees its own city only)."""
+    from plans.models import User
+
+    city, _ = Municipality.objects.get_or_create(code="bench", defaults={"name": "ベンチ市"})
+    user, _ = User.objects.get_or_create(username=username, defaults={"role": role, "municipality": city,
+                                                                      "email": email})
+    if user.municipality_id != city.pk:
+        user.municipality = city
+        user.save(update_fields=["municipality"])
+    return user
+
+
 def analyze() -> None:
     """Refresh the planner statistics and visibility maps of the tables just filled, as
     autovacuum does soon after on a server (it is off on the development machines):

@@ -54,7 +54,7 @@ from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from rest_framework.authtoken.models import Token  # noqa: E402
 
-from bench.generate import ENTRY_YEAR, generate  # noqa: E402
+from bench.generate import ENTRY_YEAR, bench_office_user, generate  # noqa: E402
 from kpis.models import EntryRound, EntryStatus, YearlyValue  # noqa: E402
 from plans.models import Department, Role, User  # noqa: E402
 
@@ -230,7 +230,7 @@ def prepare(scale: int, writers: int):
                         .order_by("pk").values_list("pk", "version"))
         result.append((key, dict(editable[k::same[department_id]][:50])))
     bare_rows = list(rows.filter(status=EntryStatus.APPROVED).order_by("pk").values_list("pk", flat=True)[:2000])
-    dx, _ = User.objects.get_or_create(username="load-dx", defaults={"role": Role.DX_OFFICE})
+    dx = bench_office_user("load-dx")
     client = Client()
     client.force_login(dx)
     cookie = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"

@@ -37,7 +37,7 @@ from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from bench.generate import ENTRY_YEAR, generate  # noqa: E402
+from bench.generate import ENTRY_YEAR, bench_office_user, generate  # noqa: E402
 from kpis.models import EntryRound, EntryStatus, YearlyValue  # noqa: E402
 from plans.models import Role, User  # noqa: E402
 
@@ -66,7 +66,7 @@ def main(argv=None):
         rows = YearlyValue.objects.filter(indicator__strategy=strategy, fiscal_year=ENTRY_YEAR)
         busiest = (rows.values("indicator__responsible_department").annotate(n=Count("pk")).order_by("-n")[0]
                    ["indicator__responsible_department"])
-        dx, _ = User.objects.get_or_create(username="queue-dx", defaults={"role": Role.DX_OFFICE})
+        dx = bench_office_user("queue-dx")
         staff, _ = User.objects.get_or_create(username=f"queue-staff-{busiest}",
                                               defaults={"role": Role.STAFF, "department_id": busiest})
         pages = [

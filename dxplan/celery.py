@@ -18,4 +18,5 @@ app.conf.beat_schedule = {
     # Every minute: a job whose worker died is failed within its heartbeat's lost_after plus this.
     "sweep-stale-report-jobs": {"task": "reports.tasks.sweep_stale_jobs", "schedule": 60},
     "sweep-stale-import-runs": {"task": "imports.tasks.sweep_stale_runs", "schedule": 60},
+    "sweep-stale-public-jobs": {"task": "public.tasks.sweep_stale_jobs", "schedule": 60},
 }

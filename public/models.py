@@ -3,10 +3,13 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from plans.fiscal_years import era_label
+from plans.language import shown
 from plans.models import Strategy
+from reports.models import JobStatus
 
 DEFAULT_LICENCE = "CC BY 4.0"
 
@@ -59,3 +62,60 @@ class Publication(models.Model):
     @property
     def is_published(self) -> bool:
         return self.status == PublicationStatus.PUBLISHED
+
+
+def job_upload_to(job, filename: str) -> str:
+    return f"public-exports/{job.strategy_id}/{filename}"
+
+
+class PublicJobKind(models.TextChoices):
+    PUBLISH = "publish", _("Publish a fiscal year")
+    EXPORT = "export", _("Static export")
+
+
+class PublicJob(models.Model):
+    """A job of the public portal, run by a Celery task like the report (queued → running → done /
+    failed, with progress): publishing a fiscal year (the snapshot of a large plan takes a while)
+    or the static export of every published year as a zip (public.static_export)."""
+
+    strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="public_jobs",
+                                 verbose_name=_("strategy"))
+    kind = models.CharField(_("kind"), max_length=10, choices=PublicJobKind.choices)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                     related_name="+", verbose_name=_("requested by"))
+    # Publishing: what to publish, and the publication made.
+    fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"), null=True, blank=True)
+    reason = models.TextField(_("reason for the correction"), blank=True)
+    licence = models.CharField(_("licence"), max_length=100, blank=True)
+    publication = models.ForeignKey(Publication, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+", verbose_name=_("publication"))
+    status = models.CharField(_("status"), max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    message = models.TextField(_("message"), blank=True)
+    file = models.FileField(_("file"), upload_to=job_upload_to, max_length=300, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    created_at = models.DateTimeField(_("requested at"), default=timezone.now, db_index=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("public portal job")
+        verbose_name_plural = _("public portal jobs")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(kind="publish") | Q(fiscal_year__isnull=False),
+                                   name="public_job_publish_has_fiscal_year"),
+        ]
+
+    def __str__(self):
+        return f"{self.strategy} {self.get_kind_display()} {self.created_at:%Y-%m-%d %H:%M} ({self.get_status_display()})"
+
+    @property
+    def shown_message(self) -> str:
+        """The message in the reader's language (plans.language.shown)."""
+        return shown(self.message)
+
+    @property
+    def waiting(self) -> bool:
+        return self.status in (JobStatus.QUEUED, JobStatus.RUNNING)

@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from plans import fiscal_years
+from plans.language import fiscal_year_short_label
+from public.chart import chart_geometry
 from reports.workbook.labels import PENDING
 
 # The colour class of each grade's bar; the grade's own text always stands beside it.
@@ -89,8 +91,10 @@ def _of_year(values: list[dict], fy: int, key: str) -> dict | None:
 
 def _indicator(indicator: dict) -> dict:
     revised = {r["fiscal_year"] for r in indicator["revisions"]}
+    chart = chart_geometry(indicator, year_label=fiscal_year_short_label, planned_word=_("Planned"),
+                           actual_word=_("Actual"), baseline_word=_("Baseline"), target_word=_("Target"))
     return {
-        **indicator, "grade": show(indicator["grade"]),
+        **indicator, "grade": show(indicator["grade"]), "chart": chart,
         "baseline": _value(indicator["baseline"]), "target": _value(indicator["target"]),
         "rows": [{"fiscal_year": v["fiscal_year"], "planned": _value(v["planned"]), "actual": _value(v["actual"]),
                   "revised": v["fiscal_year"] in revised}

@@ -11,6 +11,8 @@ Only the DX office and administrators of the plan's own city publish, correct an
 
 from __future__ import annotations
 
+import logging
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -19,9 +21,13 @@ from django.utils.translation import gettext as _
 from kpis.models import EntryRound
 from kpis.permissions import can_publish, works_on_strategy
 from plans import boundary, fiscal_years
+from plans.background import enqueue_on_commit
 from plans.models import Strategy
 from public.models import DEFAULT_LICENCE, Publication, PublicationStatus
 from public.snapshot import snapshot_build
+from public.tasks import warm_publication_pages
+
+logger = logging.getLogger(__name__)
 
 REASON_MAX_LENGTH = 2000
 LICENCE_MAX_LENGTH = Publication._meta.get_field("licence").max_length
@@ -44,6 +50,14 @@ def year_refusal(*, strategy, fiscal_year: int, today=None) -> str | None:
     return None
 
 
+def check_texts(*, reason: str, licence: str) -> None:
+    """The bounds of a publication's reason and licence (stripped)."""
+    if len(reason) > REASON_MAX_LENGTH:
+        raise ValidationError(_("The reason is too long (at most %(n)d characters).") % {"n": REASON_MAX_LENGTH})
+    if len(licence) > LICENCE_MAX_LENGTH:
+        raise ValidationError(_("The licence is too long (at most %(n)d characters).") % {"n": LICENCE_MAX_LENGTH})
+
+
 @transaction.atomic
 def publication_publish(*, user, strategy: Strategy, fiscal_year: int, reason: str = "",
                         licence: str = DEFAULT_LICENCE) -> Publication:
@@ -58,12 +72,8 @@ def publication_publish(*, user, strategy: Strategy, fiscal_year: int, reason: s
     refusal = year_refusal(strategy=strategy, fiscal_year=fiscal_year)
     if refusal:
         raise ValidationError(refusal)
-    reason = reason.strip()
-    if len(reason) > REASON_MAX_LENGTH:
-        raise ValidationError(_("The reason is too long (at most %(n)d characters).") % {"n": REASON_MAX_LENGTH})
-    licence = licence.strip() or DEFAULT_LICENCE
-    if len(licence) > LICENCE_MAX_LENGTH:
-        raise ValidationError(_("The licence is too long (at most %(n)d characters).") % {"n": LICENCE_MAX_LENGTH})
+    reason, licence = reason.strip(), licence.strip() or DEFAULT_LICENCE
+    check_texts(reason=reason, licence=licence)
     latest = Publication.objects.filter(strategy=strategy, fiscal_year=fiscal_year).order_by("-published_at",
                                                                                              "-pk").first()
     now = timezone.now()
@@ -72,8 +82,14 @@ def publication_publish(*, user, strategy: Strategy, fiscal_year: int, reason: s
             raise ValidationError(_("This year is already published: give the reason for the correction."))
         _withdraw(latest, user=user, reason=reason, now=now)
     document = snapshot_build(strategy=strategy, fiscal_year=fiscal_year, published_at=now, licence=licence)
-    return Publication.objects.create(strategy=strategy, fiscal_year=fiscal_year, licence=licence,
-                                      document=document, published_at=now, published_by=user, replaces=latest)
+    publication = Publication.objects.create(strategy=strategy, fiscal_year=fiscal_year, licence=licence,
+                                             document=document, published_at=now, published_by=user,
+                                             replaces=latest)
+    # Its pages are built ahead for the first reader; if the queue is down, they are built at first read.
+    enqueue_on_commit(warm_publication_pages, publication.pk,
+                      on_unavailable=lambda message: logger.warning("pages of publication %s not built ahead: %s",
+                                                                    publication.pk, message))
+    return publication
 
 
 @transaction.atomic

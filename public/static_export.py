@@ -22,14 +22,16 @@ from public.page import page_context
 STATIC_FILES = ("css/dxplan.css", "css/public.css", "favicon.svg")
 
 
-def export_site(*, municipality: str, strategy: str, directory: Path) -> list[Path]:
+def export_site(*, municipality: str, strategy: str, directory: Path, progress=None) -> list[Path]:
     """Write the site of every published year of the strategy into `directory`; the files written.
-    Raises LookupError when nothing of it is published."""
+    `progress(done, total)` is called after each year. Raises LookupError when nothing of it is published."""
     years = selectors.published_years(municipality, strategy)
     if not years:
         raise LookupError(f"{municipality}/{strategy}: nothing is published")
     written = []
-    for listed in years:
+    for done, listed in enumerate(years):
+        if progress is not None:
+            progress(done, len(years))
         publication = selectors.publication_public(years, listed.fiscal_year)
         folder = directory / str(publication.fiscal_year)
         folder.mkdir(parents=True, exist_ok=True)

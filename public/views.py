@@ -12,8 +12,6 @@ refuses it again.
 
 from __future__ import annotations
 
-import hashlib
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -29,14 +27,14 @@ from kpis.permissions import can_publish
 from plans import boundary, fiscal_years, gates
 from plans.downloads import attachment
 from plans.models import Strategy
-from public import opendata, selectors, services
+from public import jobs, rendered, selectors, services
 from public.models import Publication
 from public.page import page_context
 from public.snapshot import missing_items, snapshot_build
+from reports.models import JobStatus
 
 CACHE_SECONDS = 300
-LANGUAGES = ("ja", "en")
-PAGE_VERSION = "1"  # bump when the page's template changes, so caches drop old copies
+LANGUAGES = rendered.LANGUAGES
 
 
 def _language(request) -> str:
@@ -57,24 +55,22 @@ def _year(fiscal_year: int) -> int:
 
 
 def _published(municipality: str, strategy: str, fiscal_year: int) -> tuple[Publication, list[Publication]]:
+    """The year's publication (without its document) and every published year, or Http404 (1 query)."""
     years = selectors.published_years(municipality, strategy)
-    publication = selectors.publication_public(years, _year(fiscal_year))
+    publication = selectors.published_of_year(years, _year(fiscal_year))
     if publication is None:
         raise Http404
     return publication, years
 
 
-def _cached(request, response: HttpResponse, etag: str) -> HttpResponse:
-    if etag in [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]:
-        response = HttpResponse(status=304)
+def _not_modified(request, etag: str) -> bool:
+    return etag in [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]
+
+
+def _cached(response: HttpResponse, etag: str) -> HttpResponse:
     response["ETag"] = etag
     patch_cache_control(response, public=True, max_age=CACHE_SECONDS)
     return response
-
-
-def _etag(publication: Publication, years: list[Publication], *parts: str) -> str:
-    key = ":".join([PAGE_VERSION, str(publication.pk), *(str(p.pk) for p in years), *parts])
-    return '"' + hashlib.sha256(key.encode()).hexdigest()[:32] + '"'
 
 
 @require_safe
@@ -84,11 +80,13 @@ def page(request, municipality: str, strategy: str, fiscal_year: int):
     except Http404:
         return not_found(request)
     lang = _language(request)
-    with translation.override(lang):
-        response = render(request, "public/page.html",
-                          page_context(publication.document, publication=publication, years=years, lang=lang))
+    etag = rendered.etag(publication, years, "page", lang)
+    if _not_modified(request, etag):
+        response = HttpResponse(status=304)
+    else:
+        response = HttpResponse(rendered.page(publication, years, lang), content_type="text/html; charset=utf-8")
     response["Content-Language"] = lang
-    return _cached(request, response, _etag(publication, years, "page", lang))
+    return _cached(response, etag)
 
 
 @require_safe
@@ -108,14 +106,14 @@ def download(request, municipality: str, strategy: str, fiscal_year: int, fmt: s
         publication, years = _published(municipality, strategy, fiscal_year)
     except Http404:
         return not_found(request)
-    document = publication.document
-    if fmt == "csv":
-        response = HttpResponse(opendata.csv_bytes(document), content_type="text/csv; charset=utf-8")
-    else:
-        response = HttpResponse(opendata.json_bytes(document), content_type="application/json; charset=utf-8")
+    etag = rendered.etag(publication, [], fmt)
+    if _not_modified(request, etag):
+        return _cached(HttpResponse(status=304), etag)
+    content_type = "text/csv; charset=utf-8" if fmt == "csv" else "application/json; charset=utf-8"
+    response = HttpResponse(rendered.open_data(publication, years, fmt), content_type=content_type)
     name = f"{strategy}_{fiscal_year}_{publication.published_at:%Y%m%d}.{fmt}"
     response["Content-Disposition"] = attachment(name)
-    return _cached(request, response, _etag(publication, [], fmt))
+    return _cached(response, etag)
 
 
 def catch_all(request, rest=""):
@@ -163,6 +161,7 @@ def manage(request, code: str):
     strategy = _strategy_for_publisher(request, code)
     fiscal_year = _fiscal_year_param(request, strategy)
     context = {"strategy": strategy, "publications": selectors.publication_list(strategy),
+               "jobs": selectors.recent_jobs(strategy),
                "years": fiscal_years.fiscal_year_choices(strategy.first_fiscal_year, strategy.last_fiscal_year),
                "fiscal_year": fiscal_year}
     if fiscal_year is not None:
@@ -193,25 +192,31 @@ def preview(request, code: str, fiscal_year: int):
 @login_required
 @require_POST
 def publish(request, code: str):
+    """Queue the publication (public.jobs): a large plan's snapshot takes a while; its row on the
+    page follows it. A refusal (year, reason) is said at once and queues nothing."""
     strategy = _strategy_for_publisher(request, code)
     fiscal_year = _fiscal_year_param(request, strategy)
     if fiscal_year is None:
         messages.error(request, _("Choose a fiscal year of this plan."))
         return redirect("public:manage", code)
     try:
-        publication = services.publication_publish(user=request.user, strategy=strategy, fiscal_year=fiscal_year,
-                                                   reason=request.POST.get("reason", ""),
-                                                   licence=request.POST.get("licence", ""))
+        job = jobs.publish_request(user=request.user, strategy=strategy, fiscal_year=fiscal_year,
+                                   reason=request.POST.get("reason", ""), licence=request.POST.get("licence", ""))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect(f"{_manage_url(code)}?fiscal_year={fiscal_year}")
-    missing = missing_items(publication.document)
-    count = sum(len(items) for items in missing.values())
-    messages.success(request, _("%(year)s was published.") % {"year": fiscal_years.display_label(fiscal_year)})
-    if count:
-        messages.warning(request, _("It was published with %(count)d items not approved or empty; they show as "
-                                    "「未確定」 or blank to the public.") % {"count": count})
-    return redirect("public:manage", code)
+    job.refresh_from_db()  # in-process (no broker) it has already run
+    label = fiscal_years.display_label(fiscal_year)
+    if job.status == JobStatus.DONE:
+        messages.success(request, _("%(year)s was published.") % {"year": label})
+        if job.message:
+            messages.warning(request, job.shown_message)
+    elif job.status == JobStatus.FAILED:
+        messages.error(request, job.shown_message)
+    else:
+        messages.success(request, _("Publishing %(year)s has started; its row below shows its progress.")
+                         % {"year": label})
+    return redirect(_manage_url(code) + "#jobs")
 
 
 @login_required

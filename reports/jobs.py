@@ -165,18 +165,24 @@ def file_name(job: ReportJob, *, display: bool = False, extension: str = "") -> 
 @transaction.atomic
 def report_jobs_sweep_stale(*, now: datetime.datetime | None = None) -> int:
     """Mark jobs failed that run (or wait) far longer than a build can take; returns how many."""
+    return jobs_sweep_stale(ReportJob.objects.all(), now=now)
+
+
+def jobs_sweep_stale(jobs, *, now: datetime.datetime | None = None) -> int:
+    """The sweep of any job table with the report job's lifecycle fields (status, created_at,
+    started_at, heartbeat_at, finished_at, message): the public portal's static exports use it too."""
     now = now or timezone.now()
-    running = ReportJob.objects.filter(status=JobStatus.RUNNING, started_at__lt=now - STALE_AFTER).update(
+    running = jobs.filter(status=JobStatus.RUNNING, started_at__lt=now - STALE_AFTER).update(
         status=JobStatus.FAILED, finished_at=now,
         message=stored_message(gettext_noop("The build stopped without finishing (no result after %(minutes)s minutes). "
                                         "Retry the job."), minutes=int(STALE_AFTER.total_seconds() // 60)),
     )
-    lost = ReportJob.objects.filter(status=JobStatus.RUNNING, heartbeat_at__lt=lost_before(now)).update(
+    lost = jobs.filter(status=JobStatus.RUNNING, heartbeat_at__lt=lost_before(now)).update(
         status=JobStatus.FAILED, finished_at=now,
         message=stored_message(gettext_noop("The worker building this job stopped (no sign of life for %(seconds)s "
                                         "seconds). Retry the job."), seconds=int(lost_after().total_seconds())),
     )
-    queued = ReportJob.objects.filter(status=JobStatus.QUEUED, created_at__lt=now - QUEUED_STALE_AFTER).update(
+    queued = jobs.filter(status=JobStatus.QUEUED, created_at__lt=now - QUEUED_STALE_AFTER).update(
         status=JobStatus.FAILED, finished_at=now,
         message=stored_message(gettext_noop("The job was never started (no worker took it within %(hours)s hours). "
                                         "Retry the job."), hours=int(QUEUED_STALE_AFTER.total_seconds() // 3600)),

@@ -34,6 +34,9 @@ NOT_PAGES = {
     "entry:text-submit": "POST only",
     "entry:text-approve": "POST only",
     "public:publish": "POST only",
+    "public:export-request": "POST only",
+    "public:job-row": "a table row of the publishing page, polled by its script (walked as part of public:manage)",
+    "public:export-download": "a file download (zip)",
     "public:withdraw": "POST only",
     "public:latest": "a redirect to the latest published year's page (walked)",
     "public:download": "a file download (CSV or JSON)",
@@ -71,8 +74,9 @@ def page_paths(*, staff) -> dict[str, list[str]]:
     from imports.models import ImportRun
     from kpis.models import EntryRound, EntryStatus, Indicator, RoundText, YearlyValue
     from plans.models import BasicPolicy, Department, Strategy
+    from public.models import PublicJob, PublicJobKind
     from public.services import publication_publish
-    from reports.models import ReportJob
+    from reports.models import JobStatus, ReportJob
 
     sasebo = Strategy.objects.get(code="sasebo-dx")
     fy = 2024
@@ -100,6 +104,12 @@ def page_paths(*, staff) -> dict[str, list[str]]:
     RoundText.objects.filter(pk=submitted_text.pk).update(status=EntryStatus.SUBMITTED, text="年度の目標")
     RoundText.objects.filter(pk=approved_text.pk).update(status=EntryStatus.APPROVED, text="事業総括")
     publication = publication_publish(user=staff, strategy=sasebo, fiscal_year=closed.fiscal_year)
+    # The publishing page's job rows: a publication done, an export running (its row polls)
+    PublicJob.objects.create(strategy=sasebo, kind=PublicJobKind.PUBLISH, requested_by=staff,
+                             fiscal_year=closed.fiscal_year, publication=publication, status=JobStatus.DONE,
+                             progress=100)
+    PublicJob.objects.create(strategy=sasebo, kind=PublicJobKind.EXPORT, requested_by=staff,
+                             status=JobStatus.RUNNING, progress=40)
     indicator = Indicator.objects.filter(strategy=sasebo, values__isnull=False).order_by("pk").first()
     policy = BasicPolicy.objects.filter(strategy=sasebo).order_by("order").first()
     measure = policy.measures.order_by("order").first()

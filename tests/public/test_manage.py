@@ -23,10 +23,11 @@ def test_check_says_an_open_round_cannot_be_published(client, carol):
     assert "締め切られていません" in body and "公開する" not in body
 
 
-def test_publish_and_withdraw_through_the_page(client, carol):
+def test_publish_and_withdraw_through_the_page(client, carol, django_capture_on_commit_callbacks):
     _login(client, "carol")
-    response = client.post("/public/manage/sasebo-dx/publish/", {"fiscal_year": "2023"}, follow=True)
-    assert "令和5年度 (2023年度)を公開しました。" in response.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):  # the job runs after the commit
+        response = client.post("/public/manage/sasebo-dx/publish/", {"fiscal_year": "2023"}, follow=True)
+    assert "令和5年度 (2023年度)の公開を始めました" in response.content.decode()
     publication = Publication.objects.get()
     response = client.post(f"/public/manage/sasebo-dx/{publication.pk}/withdraw/", {"reason": ""}, follow=True)
     assert "取り下げの理由を入力してください。" in response.content.decode()

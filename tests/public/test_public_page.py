@@ -92,3 +92,27 @@ def test_page_costs_two_queries_at_two_sizes(db, client, django_assert_num_queri
 def test_head_is_answered_like_get(published, client):
     response = client.head(PAGE)
     assert response.status_code == 200 and response["ETag"] == client.get(PAGE)["ETag"]
+
+
+def test_later_readers_and_revalidations_cost_one_query(published, client, django_assert_num_queries):
+    first = client.get(PAGE)
+    # 1: the published years (without documents); the body is kept under its ETag (public.rendered)
+    with django_assert_num_queries(1):
+        again = client.get(PAGE)
+    assert again.content == first.content
+    with django_assert_num_queries(1):
+        assert client.get(PAGE, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+
+
+def test_a_new_publication_is_built_ahead_and_a_correction_is_never_served_stale(published, carol, sasebo, client,
+                                                                                  django_assert_num_queries):
+    from public import rendered
+
+    assert rendered.warm(published.pk) == 4  # two languages, CSV and JSON
+    with django_assert_num_queries(1):
+        body = client.get(PAGE).content.decode()
+    corrected = publication_publish(user=carol, strategy=sasebo, fiscal_year=2023, reason="誤記の訂正")
+    assert rendered.warm(published.pk) == 0  # withdrawn: nothing is built for it
+    after = client.get(PAGE).content.decode()
+    assert after != body and "誤記の訂正" in after
+    assert client.get(PAGE)["ETag"] == rendered.etag(corrected, [corrected], "page", "ja")
