@@ -11,8 +11,9 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from plans.models import Strategy
-from public.models import Publication, PublicationStatus
+from public.models import Publication, PublicationStatus, PublicJob, PublicJobKind
 from public.services import publication_publish, publication_withdraw
+from reports.models import JobStatus
 from tests.reports.boundary_cases import CITIES, NAGASAKI, PAIRS, SASEBO, WRITERS, leaked, snapshot
 
 pytestmark = pytest.mark.django_db
@@ -35,6 +36,11 @@ ACTIONS = [
     ("correct", "post", "/public/manage/{code}/publish/", {"fiscal_year": "{fy}", "reason": "数値の誤り"}),
     ("withdraw", "post", "/public/manage/{code}/{pk}/withdraw/", {"reason": "誤り"}),
     ("withdraw under one's own plan", "post", "/public/manage/{own}/{pk}/withdraw/", {"reason": "誤り"}),
+    ("static export", "post", "/public/manage/{code}/exports/", {}),
+    ("job row", "get", "/public/manage/{code}/jobs/{job}/", None),
+    ("job row under one's own plan", "get", "/public/manage/{own}/jobs/{job}/", None),
+    ("export download", "get", "/public/manage/{code}/jobs/{job}/download/", None),
+    ("export download under one's own plan", "get", "/public/manage/{own}/jobs/{job}/download/", None),
 ]
 
 
@@ -44,7 +50,9 @@ def test_another_citys_plan_cannot_be_published_or_withdrawn(client, request, us
     name, method, path, data = action
     publication = _published(request, other)
     code, fiscal_year = PLAN[other.code]
-    fields = {"code": code, "fy": fiscal_year, "pk": publication.pk, "own": PLAN[mine.code][0]}
+    job = PublicJob.objects.create(strategy=publication.strategy, kind=PublicJobKind.EXPORT, status=JobStatus.DONE,
+                                   progress=100, file="public-exports/secret.zip")
+    fields = {"code": code, "fy": fiscal_year, "pk": publication.pk, "own": PLAN[mine.code][0], "job": job.pk}
     client.force_login(request.getfixturevalue(username))
     before = snapshot()
     url = path.format(**fields)
@@ -81,14 +89,17 @@ def test_the_services_refuse_another_citys_plan_with_a_reason(request, username)
 
 
 @pytest.mark.parametrize("username", ["nina", "nora"])
-def test_nagasakis_dx_office_and_administrator_publish_correct_and_withdraw_nagasaki(client, request, username):
+def test_nagasakis_dx_office_and_administrator_publish_correct_and_withdraw_nagasaki(
+        client, request, username, django_capture_on_commit_callbacks):
     client.force_login(request.getfixturevalue(username))
     code, fiscal_year = PLAN["nagasaki"]
     assert client.get(f"/public/manage/{code}/?fiscal_year={fiscal_year}").status_code == 200
-    response = client.post(f"/public/manage/{code}/publish/", {"fiscal_year": fiscal_year}, follow=True)
-    assert "を公開しました" in response.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):  # publishing is a job, run after the commit
+        response = client.post(f"/public/manage/{code}/publish/", {"fiscal_year": fiscal_year}, follow=True)
+    assert "の公開を始めました" in response.content.decode()
     first = Publication.objects.get(strategy__code=code)
-    client.post(f"/public/manage/{code}/publish/", {"fiscal_year": fiscal_year, "reason": "数値の誤り"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/public/manage/{code}/publish/", {"fiscal_year": fiscal_year, "reason": "数値の誤り"})
     corrected = Publication.objects.get(strategy__code=code, status=PublicationStatus.PUBLISHED)
     assert corrected.replaces == first and corrected.published_by.username == username
     client.post(f"/public/manage/{code}/{corrected.pk}/withdraw/", {"reason": "誤り"})

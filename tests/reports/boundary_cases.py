@@ -15,7 +15,7 @@ from imports.models import ImportRun
 from kpis.models import EntryRound, Indicator, YearlyValue
 from plans.models import BasicPolicy, Department, Measure, Strategy
 from projects.models import Project
-from public.models import Publication
+from public.models import Publication, PublicJob
 from reports.models import ReportJob
 
 
@@ -71,6 +71,7 @@ def snapshot() -> tuple:
         list(ReportJob.objects.order_by("pk").values_list("pk", "status", "strategy_id", "requested_by_id", "file")),
         list(ImportRun.objects.order_by("pk").values_list("pk", "status", "strategy_id", "municipality_id")),
         list(Publication.objects.order_by("pk").values_list("pk", "status", "strategy_id", "fiscal_year")),
+        list(PublicJob.objects.order_by("pk").values_list("pk", "status", "strategy_id", "kind")),
         list(EntryRound.objects.order_by("pk").values_list("pk", "closed_at")),
         list(Strategy.objects.order_by("pk").values_list("pk", "code", "title", "municipality_id")),
         YearlyValue.objects.count(),
