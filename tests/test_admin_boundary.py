@@ -384,3 +384,19 @@ def test_granted_a_city_the_operator_reads_its_approved_values_only_and_changes_
     assert response.status_code == 403
     assert YearlyValue.objects.get(pk=approved.pk).comment != "運用者"
     assert client.get(reverse("admin:reports_reportjob_changelist")).status_code == 403
+
+
+def test_the_operator_creates_a_citys_administrator_and_grants_a_viewer_cities(client, oscar):
+    client.force_login(oscar)
+    miyakonojo = Municipality.objects.get(code="miyakonojo")
+    response = _new_user(client, username="miyakonojo-admin", municipality=miyakonojo.pk, department="",
+                         role=Role.ADMIN)
+    assert response.status_code == 302
+    created = User.objects.get(username="miyakonojo-admin")
+    assert (created.municipality, created.role, created.is_staff, created.is_superuser) == (
+        miyakonojo, Role.ADMIN, True, False)
+    response = _new_user(client, username="kyushu-viewer", municipality="", department="", role=Role.WIDE_AREA,
+                         granted_municipalities=[miyakonojo.pk])
+    assert response.status_code == 302
+    viewer = User.objects.get(username="kyushu-viewer")
+    assert (viewer.municipality, list(viewer.granted_municipalities.all())) == (None, [miyakonojo])
