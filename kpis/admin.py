@@ -9,6 +9,9 @@ change through `yearly_value_revise_plan`, with a reason, so no revision goes un
 Entry rounds, their events, review events and reminder logs are shown read-only:
 they change only through kpis.workflow (the entry pages and the API), which checks the
 rules and keeps the history; editing them here would bypass both.
+
+Every page stays within the user's municipality (plans.admin_scope): the operator and
+wide-area readers see approved values only, of the cities granted to them.
 """
 
 from django import forms
@@ -17,6 +20,7 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Q
+from django.http import Http404
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -38,6 +42,7 @@ from kpis.models import (
 from kpis.values import MAX_TEXT, value_places
 from plans import achievement
 from plans.admin import DepartmentListFilter, LabelledChoicesMixin, fiscal_year_filter
+from plans.admin_scope import MunicipalityScopedAdmin, ScopedInline
 from plans.templatetags.dxplan import fiscal_year as fiscal_year_label
 
 VALUE_HELP = _("A number, － (not applicable), … (not yet set) or text.")
@@ -135,8 +140,9 @@ class YearlyValueChangeForm(YearlyValueForm):
         return cleaned
 
 
-class YearlyValueInline(admin.TabularInline):
+class YearlyValueInline(ScopedInline, admin.TabularInline):
     model = YearlyValue
+    approved_only = {"status": EntryStatus.APPROVED}
     form = YearlyValueForm
     fields = ("fiscal_year", "planned_value", "actual_value", "comment")
     extra = 0
@@ -165,7 +171,8 @@ class IndicatorForm(forms.ModelForm):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(LabelledChoicesMixin, SimpleHistoryAdmin):
+class IndicatorAdmin(LabelledChoicesMixin, MunicipalityScopedAdmin, SimpleHistoryAdmin):
+    municipality_path = "strategy__municipality_id"
     form = IndicatorForm
     list_display = ("code", "name", "kind", "strategy", "owner", "unit", "direction", "responsible_department")
     list_display_links = ("code", "name")
@@ -201,7 +208,7 @@ class IndicatorAdmin(LabelledChoicesMixin, SimpleHistoryAdmin):
         super().save_formset(request, form, formset, change)
 
 
-class TargetRevisionInline(admin.TabularInline):
+class TargetRevisionInline(ScopedInline, admin.TabularInline):
     model = TargetRevision
     fields = ("old_display", "new_display", "reason", "revised_by", "revised_at")
     readonly_fields = fields
@@ -242,7 +249,9 @@ class EvaluableFilter(admin.SimpleListFilter):
 
 
 @admin.register(YearlyValue)
-class YearlyValueAdmin(SimpleHistoryAdmin):
+class YearlyValueAdmin(MunicipalityScopedAdmin, SimpleHistoryAdmin):
+    municipality_path = "indicator__strategy__municipality_id"
+    approved_only = {"status": EntryStatus.APPROVED}
     form = YearlyValueChangeForm
     list_display = (
         "indicator", "fiscal_year", "planned_display", "actual_display", "rate_display", "grade", "expected", "version",
@@ -323,8 +332,11 @@ class YearlyValueAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(TargetRevision)
-class TargetRevisionAdmin(admin.ModelAdmin):
+class TargetRevisionAdmin(MunicipalityScopedAdmin, admin.ModelAdmin):
     """Revisions are records: they are made by the revise service and never edited."""
+
+    municipality_path = "yearly_value__indicator__strategy__municipality_id"
+    approved_only = {"yearly_value__status": EntryStatus.APPROVED}
 
     list_display = ("yearly_value", "old_display", "new_display", "reason", "revised_by", "revised_at")
     list_select_related = ("yearly_value__indicator", "revised_by")
@@ -362,7 +374,7 @@ class ReadOnlyAdminMixin:
         return False
 
 
-class EntryRoundEventInline(ReadOnlyAdminMixin, admin.TabularInline):
+class EntryRoundEventInline(ReadOnlyAdminMixin, ScopedInline, admin.TabularInline):
     model = EntryRoundEvent
     fields = ("action", "reason", "user", "created_at")
     readonly_fields = fields
@@ -373,7 +385,8 @@ class EntryRoundEventInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 
 @admin.register(EntryRound)
-class EntryRoundAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class EntryRoundAdmin(ReadOnlyAdminMixin, MunicipalityScopedAdmin, admin.ModelAdmin):
+    municipality_path = "strategy__municipality_id"
     list_display = ("strategy", "fiscal_year_label", "opens_at", "deadline", "reminder_days", "closed_at", "closed_by")
     list_select_related = ("strategy", "closed_by")
     list_filter = ("strategy", fiscal_year_filter())
@@ -386,14 +399,16 @@ class EntryRoundAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(EntryRoundEvent)
-class EntryRoundEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class EntryRoundEventAdmin(ReadOnlyAdminMixin, MunicipalityScopedAdmin, admin.ModelAdmin):
+    municipality_path = "entry_round__strategy__municipality_id"
     list_display = ("entry_round", "action", "reason", "user", "created_at")
     list_select_related = ("entry_round__strategy", "user")
     list_filter = ("action",)
 
 
 @admin.register(ReviewEvent)
-class ReviewEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class ReviewEventAdmin(ReadOnlyAdminMixin, MunicipalityScopedAdmin, admin.ModelAdmin):
+    municipality_path = "yearly_value__indicator__strategy__municipality_id"
     list_display = ("created_at", "yearly_value", "stage", "action", "from_status", "to_status", "comment", "user")
     list_select_related = ("yearly_value__indicator", "user")
     list_filter = ("action", "stage", fiscal_year_filter("yearly_value__fiscal_year"),
@@ -408,7 +423,8 @@ class ReviewEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(ReminderLog)
-class ReminderLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class ReminderLogAdmin(ReadOnlyAdminMixin, MunicipalityScopedAdmin, admin.ModelAdmin):
+    municipality_path = "entry_round__strategy__municipality_id"
     list_display = ("sent_on", "entry_round", "kind", "department", "recipients", "created_at")
     list_select_related = ("entry_round__strategy", "department__parent")
     list_filter = ("kind", "sent_on")
@@ -416,9 +432,12 @@ class ReminderLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(RoundText)
-class RoundTextAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+class RoundTextAdmin(ReadOnlyAdminMixin, MunicipalityScopedAdmin, SimpleHistoryAdmin):
     """The round's texts and statuses: entered and reviewed on the entry pages (kpis.text_workflow),
-    so the admin only shows them and their history. Drafts are for those who may read the trail."""
+    so the admin only shows them and their history. Drafts, and the history, are for those who
+    may read the trail."""
+
+    municipality_path = "strategy__municipality_id"
 
     list_display = ("fiscal_year", "kind", "basic_policy", "measure", "step", "project", "department", "status",
                     "version", "updated_at")
@@ -434,9 +453,27 @@ class RoundTextAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
         return texts.filter(permissions.review_trail_q(request.user, "department_id", "strategy__municipality_id")
                             | Q(status=EntryStatus.APPROVED))
 
+    def _trail_gate(self, request, object_id):
+        text = self.get_queryset(request).filter(pk=unquote(object_id)).values(
+            "department_id", "strategy__municipality_id").first()
+        if text is None:
+            raise Http404
+        if not permissions.can_read_review_trail(request.user, department_id=text["department_id"],
+                                                 municipality_id=text["strategy__municipality_id"]):
+            raise PermissionDenied
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._trail_gate(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._trail_gate(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
 
 @admin.register(RoundTextEvent)
-class RoundTextEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class RoundTextEventAdmin(ReadOnlyAdminMixin, MunicipalityScopedAdmin, admin.ModelAdmin):
+    municipality_path = "round_text__strategy__municipality_id"
     list_display = ("created_at", "round_text", "stage", "action", "from_status", "to_status", "comment", "user")
     list_select_related = ("round_text__basic_policy", "round_text__measure", "round_text__step",
                            "round_text__project", "user")

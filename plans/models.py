@@ -514,3 +514,15 @@ class DirectoryGroupMapping(models.Model):
     def clean(self):
         if self.role in (Role.STAFF, Role.MANAGER) and not self.department_id:
             raise ValidationError({"department": _("Staff and managers need a department.")})
+
+    def save(self, *args, **kwargs):
+        # Like User.save: the department decides the city; the cross-city roles work in none.
+        if self.department_id:
+            department = self.department if DirectoryGroupMapping.department.is_cached(self) else None
+            self.municipality_id = (
+                department.municipality_id if department is not None and department.pk == self.department_id
+                else Department.objects.values_list("municipality_id", flat=True).get(pk=self.department_id)
+            )
+        if self.role in CROSS_MUNICIPALITY_ROLES:
+            self.municipality_id = None
+        super().save(*args, **kwargs)

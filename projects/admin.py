@@ -1,22 +1,25 @@
-"""Admin of projects and their phase per fiscal year (history kept by simple_history)."""
+"""Admin of projects and their phase per fiscal year (history kept by simple_history), within the
+user's municipality (plans.admin_scope)."""
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from plans.admin import DepartmentListFilter, LabelledChoicesMixin, MeasureAdmin, NarrativeInline, fiscal_year_filter
+from plans.admin_scope import MunicipalityScopedAdmin, ScopedInline
 from plans.models import Measure
 from projects.models import Project, ProjectYear
 
 
-class ProjectYearInline(admin.TabularInline):
+class ProjectYearInline(ScopedInline, admin.TabularInline):
     model = ProjectYear
     fields = ("fiscal_year", "phase", "is_start")
     extra = 0
 
 
 @admin.register(Project)
-class ProjectAdmin(LabelledChoicesMixin, SimpleHistoryAdmin):
+class ProjectAdmin(LabelledChoicesMixin, MunicipalityScopedAdmin, SimpleHistoryAdmin):
+    municipality_path = "strategy__municipality_id"
     list_display = ("order", "code", "name", "strategy", "lead_department", "leading", "is_new", "lifecycle")
     list_display_links = ("code", "name")
     list_select_related = ("strategy", "lead_department__parent")
@@ -48,7 +51,8 @@ class ProjectAdmin(LabelledChoicesMixin, SimpleHistoryAdmin):
 
 
 @admin.register(ProjectYear)
-class ProjectYearAdmin(admin.ModelAdmin):
+class ProjectYearAdmin(MunicipalityScopedAdmin, admin.ModelAdmin):
+    municipality_path = "project__strategy__municipality_id"
     list_display = ("project", "fiscal_year", "phase", "is_start")
     list_select_related = ("project",)
     list_filter = (fiscal_year_filter(), "phase", "is_start", "project__strategy")
@@ -56,7 +60,7 @@ class ProjectYearAdmin(admin.ModelAdmin):
     autocomplete_fields = ("project",)
 
 
-class ProjectCompactInline(admin.TabularInline):
+class ProjectCompactInline(ScopedInline, admin.TabularInline):
     """Projects of a measure, to read; they are edited on their own page."""
 
     model = Project

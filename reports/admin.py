@@ -1,6 +1,8 @@
 """Report jobs in the admin: read-only records (jobs start from the reports page or the command).
 
 A failed job can be queued again with an action, through the same service as the page.
+Jobs are a city's work (they hold unapproved figures): its administrator sees its own city's
+only (plans.admin_scope); the operator none.
 """
 
 from django.contrib import admin, messages
@@ -8,13 +10,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from plans.admin import fiscal_year_filter
+from plans.admin_scope import CITY_WORK, MunicipalityScopedAdmin
 from plans.templatetags.dxplan import fiscal_year as fiscal_year_label
 from reports import services
 from reports.models import ReportJob
 
 
 @admin.register(ReportJob)
-class ReportJobAdmin(admin.ModelAdmin):
+class ReportJobAdmin(MunicipalityScopedAdmin, admin.ModelAdmin):
+    boundary_scope = CITY_WORK
+    municipality_path = "strategy__municipality_id"
     list_display = ("created_at", "strategy", "fiscal_year_display", "kind", "file_format", "status", "progress",
                     "requested_by", "duration")
     list_select_related = ("strategy", "requested_by")

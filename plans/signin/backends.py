@@ -3,7 +3,7 @@
 AUTHENTICATION_BACKENDS (dxplan/settings.py): django-axes' lock-out check, then the
 directory, then the trusted header, then Django's ModelBackend (local passwords), so local
 administrators still sign in when the directory is down. A refusal with a reason (a disabled
-directory account, no mapped group, a deactivated account) stops the chain with
+directory account, no mapped group, a group mapped to no municipality, a deactivated account) stops the chain with
 PermissionDenied and leaves the reason on the request for the login form (plans.signin.forms).
 """
 
@@ -12,7 +12,7 @@ from django.contrib.auth.backends import ModelBackend, RemoteUserBackend
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
-from plans.models import User
+from plans.models import CROSS_MUNICIPALITY_ROLES, User
 from plans.signin import directory
 from plans.signin.mapping import account_disabled, choose_mapping
 from plans.signin.services import LocalAccountExists, mapping_rows, user_sync_from_directory
@@ -22,6 +22,8 @@ UNREACHABLE = _("The city's directory cannot be reached just now, so directory a
 DISABLED = _("Your directory account is disabled. Ask your directory administrator.")
 NOT_MAPPED = _("Your directory account is in no group that dxplan knows, so it cannot sign in. "
                "Ask the dxplan administrator to map your group to a department and role.")
+NOT_PLACED = _("Your directory group is mapped to no municipality, so dxplan cannot tell which city's plans "
+               "are yours. Ask the dxplan administrator to set the municipality of the group's mapping.")
 DEACTIVATED = _("This account is deactivated in dxplan. Ask the dxplan administrator.")
 
 REFUSAL_ATTRIBUTE = "dxplan_signin_refusal"
@@ -63,6 +65,8 @@ class DirectoryBackend(ModelBackend):
         mapping = choose_mapping(mapping_rows(), list(account.group_dns))
         if mapping is None:
             _refuse(request, NOT_MAPPED)
+        if mapping.role not in CROSS_MUNICIPALITY_ROLES and mapping.municipality_id is None:
+            _refuse(request, NOT_PLACED)  # it would see nothing (plans.boundary fails closed)
         try:
             user = user_sync_from_directory(account=account, mapping=mapping)
         except LocalAccountExists:

@@ -1,4 +1,4 @@
-"""Directory groups → department and role, and when a directory account counts as disabled.
+"""Directory groups → municipality, department and role, and when a directory account counts as disabled.
 
 Plain Python over plain rows (no Django), so the rules are tested without a directory.
 """
@@ -20,6 +20,9 @@ class MappingRow:
     department_id: int | None
     role: str
     priority: int
+    # The city the group's members work in: the department's, else the mapping's own (None for
+    # the cross-city roles, and for a mapping not placed yet: `manage.py check_boundary`).
+    municipality_id: int | None = None
 
 
 def normalize_dn(dn: str) -> str:

@@ -182,8 +182,24 @@ def test_demo_users():
     assert staff.check_password(DEMO_PASSWORD)
     assert User.objects.get(username="demo-dx").department == dx_office
     admin = User.objects.get(username="demo-admin")
-    assert admin.role == Role.ADMIN and admin.is_staff and admin.is_superuser
+    # A city's administrator uses the admin within its city; only the operator is a superuser.
+    assert (admin.role, admin.municipality.code, admin.is_staff, admin.is_superuser) == (
+        Role.ADMIN, "sasebo", True, False)
     assert User.objects.get(username="demo-viewer").role == Role.VIEWER
+
+
+def test_demo_users_of_the_other_cities_and_across_cities():
+    placed = {user.username: (user.role, user.municipality and user.municipality.code, user.is_superuser)
+              for user in User.objects.filter(username__startswith="demo-").select_related("municipality")}
+    assert placed["demo-nagasaki-dx"] == (Role.DX_OFFICE, "nagasaki", False)
+    assert placed["demo-nagasaki-admin"] == (Role.ADMIN, "nagasaki", False)
+    assert placed["demo-miyakonojo-dx"] == (Role.DX_OFFICE, "miyakonojo", False)
+    assert placed["demo-pref"] == (Role.WIDE_AREA, None, False)
+    assert placed["demo-operator"] == (Role.OPERATOR, None, True)
+    assert [username for username, (_, _, superuser) in placed.items() if superuser] == ["demo-operator"]
+    pref = User.objects.get(username="demo-pref")
+    assert sorted(pref.granted_municipalities.values_list("code", flat=True)) == ["miyakonojo", "nagasaki", "sasebo"]
+    assert User.objects.get(username="demo-nagasaki-dx").check_password(DEMO_PASSWORD)
 
 
 def _row_counts():

@@ -39,11 +39,13 @@ LDIF = "\n".join([
     _person("nomap-saburo", "未設定", "三郎"),
     _person("alice", "なりすまし", "アリス"),  # the same name as a local account
     _person("kanri-ichiro", "管理", "一郎"),
+    _person("mishozoku-shiro", "未所属", "四郎"),
     _group(KANKO_GROUP, "観光課", "kanko-taro", "teishi-jiro", "ido-hanako", "alice"),
     _group(DX_GROUP, "dx-office", "nomap-saburo-placeholder"),
     _group(f"cn=other,{GROUPS}", "other", "nomap-saburo"),
     _group(f"cn=disabled,{GROUPS}", "disabled", "teishi-jiro"),
     _group(f"cn=dxplan-admins,{GROUPS}", "dxplan-admins", "kanri-ichiro"),
+    _group(f"cn=viewers,{GROUPS}", "viewers", "mishozoku-shiro"),
 ])
 
 
@@ -76,7 +78,11 @@ def directory(settings, slapd, kanko_division):
         department=Department.objects.get(municipality__code="sasebo", name="DX推進課"),
         role=Role.DX_OFFICE, priority=50,
     )
-    DirectoryGroupMapping.objects.create(group="dxplan-admins", department=None, role=Role.ADMIN, priority=1)
+    # No department: the mapping names the city (plans.boundary) ...
+    DirectoryGroupMapping.objects.create(group="dxplan-admins", department=None, role=Role.ADMIN, priority=1,
+                                         municipality=kanko_division.municipality)
+    # ... and one that does not cannot place its members (an upgraded mapping: check_boundary lists it).
+    DirectoryGroupMapping.objects.create(group="viewers", department=None, role=Role.VIEWER, priority=1)
     return slapd
 
 
@@ -89,7 +95,7 @@ def test_a_member_of_the_kanko_group_signs_in_as_staff_of_that_department(client
 
     assert response.status_code == 302, response.content.decode()
     user = User.objects.get(username="kanko-taro")
-    assert (user.department, user.role) == (kanko_division, Role.STAFF)
+    assert (user.department, user.role, user.municipality) == (kanko_division, Role.STAFF, kanko_division.municipality)
     assert user.directory_dn == f"uid=kanko-taro,{PEOPLE}"
     assert (user.last_name, user.first_name, user.email) == ("観光", "太郎", "kanko-taro@city.example")
     assert not user.has_usable_password()  # the directory checks the password, never dxplan
@@ -97,12 +103,24 @@ def test_a_member_of_the_kanko_group_signs_in_as_staff_of_that_department(client
     assert client.get("/").wsgi_request.user == user
 
 
-def test_a_member_of_the_mapped_administrators_group_gets_the_admin(client, directory):
+def test_a_member_of_the_mapped_administrators_group_gets_the_admin_of_the_mappings_city(client, directory):
     assert _log_in(client, "kanri-ichiro").status_code == 302
 
     user = User.objects.get(username="kanri-ichiro")
-    assert (user.role, user.department, user.is_staff, user.is_superuser) == (Role.ADMIN, None, True, True)
+    # A city's administrator, in the mapping's municipality; never a superuser (the operator only).
+    assert (user.role, user.department, user.municipality.code, user.is_staff, user.is_superuser) == (
+        Role.ADMIN, None, "sasebo", True, False)
     assert client.get("/admin/").status_code == 200
+    assert client.get("/admin/plans/user/").status_code == 200  # its city's accounts
+    assert client.get("/admin/plans/municipality/").status_code == 403  # the operator's
+
+
+def test_a_group_mapped_to_no_municipality_is_refused_with_the_reason(client, directory):
+    response = _log_in(client, "mishozoku-shiro")
+
+    assert response.status_code == 200
+    assert "どの自治体にも割り当てられていない" in response.content.decode()
+    assert not User.objects.filter(username="mishozoku-shiro").exists()
 
 
 def test_a_wrong_directory_password_is_refused_like_any_wrong_password(client, directory):
