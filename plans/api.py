@@ -26,12 +26,12 @@ def request_user(view):
     return getattr(getattr(view, "request", None), "user", None)
 
 
+# A viewset mixin: its queryset keeps the rows of the municipalities the user may read.
+# `boundary_path` leads from the model to a municipality id. One filter in SQL (the user's
+# municipality is on its row; a wide-area viewer's grants are read once per request), so a
+# list costs no query more per row. (No docstring: drf-spectacular would print it as the
+# description of every viewset that has none of its own.)
 class WithinBoundary:
-    """A viewset mixin: its queryset keeps the rows of the municipalities the user may read.
-    `boundary_path` leads from the model to a municipality id. One filter in SQL (the user's
-    municipality is on its row; a wide-area viewer's grants are read once per request), so a
-    list costs no query more per row."""
-
     boundary_path = "municipality_id"
 
     def get_queryset(self):

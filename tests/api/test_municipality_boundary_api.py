@@ -34,6 +34,8 @@ from kpis.models import (
 from kpis.models.round_texts import TEXT_KINDS
 from plans.models import BasicPolicy, Department, Measure, Municipality, Role, Step, Strategy, User
 from projects.models import Project
+from tests.api.test_api import QUERIES
+from tests.factories import grow
 
 S = EntryStatus
 CITY_A_ROLES = ("alice", "bob", "carol", "dave", "erin", None)  # None: anonymous
@@ -582,3 +584,20 @@ def test_the_schema_and_docs_build_for_every_kind_of_user(people, username):
     assert schema.status_code == 200
     assert "/api/v1/yearly-values/{id}/save/" in schema.json()["paths"]
     assert client.get("/api/docs/").status_code == 200
+
+
+# --- query counts: the boundary is one filter, not a query per row ---------------------------
+
+
+@pytest.mark.parametrize("url", QUERIES)
+def test_the_wide_area_viewer_lists_cost_one_query_more_at_two_sizes(paula, sasebo, url, django_assert_num_queries):
+    """paula's grants are read once per request (a fresh user object each time, as per request):
+    the endpoint's own queries (tests/api/test_api.py) plus that one, at 1× and 10×."""
+    params = {"strategy": "sasebo-dx"} if url not in ("/api/v1/departments/", "/api/v1/strategies/") else {}
+    for grown in (False, True):
+        if grown:
+            grow(sasebo, factor=10)
+        client = client_for(User.objects.get(pk=paula.pk))
+        with django_assert_num_queries(QUERIES[url] + 1):
+            response = client.get(url, params)
+        assert response.status_code == 200 and "sasebo-dx" in response.content.decode()  # Sasebo's rows, not none
