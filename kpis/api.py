@@ -19,7 +19,7 @@ from kpis.models import EntryStatus, Indicator, IndicatorKind, ValueState, Yearl
 from kpis.permissions import can_view_value
 from kpis.rates import RATE_PLACES
 from plans import achievement
-from plans.api import DepartmentFilter, id_filter, strategy_filter
+from plans.api import DepartmentFilter, WithinBoundary, id_filter, strategy_filter
 from plans.api_query import (
     FiscalYearFilter,
     IdFilter,
@@ -216,23 +216,25 @@ class YearlyValueFilterSet(StrictFilterSet):
         return queryset.filter(permissions.actual_visible_q(self.request.user), actual_state=value)
 
 
-class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
+class IndicatorViewSet(WithinBoundary, viewsets.ReadOnlyModelViewSet):
     """Indicators with their yearly values (planned, actual, rate, grade) and target revisions."""
 
     serializer_class = IndicatorSerializer
     filterset_class = IndicatorFilterSet
+    boundary_path = "strategy__municipality_id"  # values and revisions follow their indicator
 
     def get_queryset(self):
-        return selectors.indicator_list()
+        return self.within_boundary(selectors.indicator_list())
 
 
-class YearlyValueViewSet(viewsets.ReadOnlyModelViewSet):
+class YearlyValueViewSet(WithinBoundary, viewsets.ReadOnlyModelViewSet):
     """Yearly values one per row, with rate and grade."""
 
     serializer_class = FlatYearlyValueSerializer
     filterset_class = YearlyValueFilterSet
     pagination_class = KeysetPagination
     keyset = selectors.YEARLY_VALUE_ORDER  # the list's order, unique: ?cursor= pages follow it
+    boundary_path = "indicator__strategy__municipality_id"
 
     def get_queryset(self):
-        return selectors.yearly_value_list()
+        return self.within_boundary(selectors.yearly_value_list())

@@ -7,7 +7,10 @@
 - /api/v1/entry-rounds/: list and read (everyone logged in: staff need the deadline); create,
   reschedule (PATCH), close/ {reason}, reopen/ {reason} (DX office and administrators)
 
-Every action calls a kpis.workflow service, which checks kpis.permissions. Its refusals map to
+Rows of a municipality the user may not read answer as missing (404; in a batch, 400 naming the
+ids, as for ids that do not exist), and nothing of the batch is done; rows the user reads but
+does not work on (a wide-area viewer's granted city) are refused with the boundary's reason (403)
+before any service runs. Every action calls a kpis.workflow service, which checks kpis.permissions. Its refusals map to
 403 with the reason, its validation errors to 400 with field errors, and an edit conflict to
 409 with the row as the other person saved it. Input serializers check shape, and say
 in the schema which texts are required (a return's comment, a reopen's or revision's reason), so
@@ -29,7 +32,8 @@ from kpis.api import FlatYearlyValueSerializer, ValueSerializer, YearlyValueView
 from kpis.models import EntryRound, EntryStatus, YearlyValue
 from kpis.permissions import can_manage_rounds
 from kpis.values import MAX_TEXT
-from plans.api import strategy_filter
+from plans import boundary
+from plans.api import WithinBoundary, refuse_outside, strategy_filter
 from plans.api_query import MAX_ID, FiscalYearFilter, StrictFilterSet
 from plans.models import Strategy
 
@@ -172,55 +176,68 @@ class YearlyValueEntryViewSet(YearlyValueViewSet):
         rows = self.get_queryset().filter(pk__in=[value.pk for value in values])
         return Response({"results": self.get_serializer(rows, many=True).data})
 
+    def _writable(self) -> YearlyValue:
+        """The row of the URL: 404 outside the readable cities, 403 (the boundary's reason) in a
+        city the user reads but does not work in."""
+        value = self.get_object()
+        refuse_outside(self.request.user, value.indicator.strategy.municipality_id)
+        return value
+
     def _batch(self, ids) -> list[YearlyValue]:
+        """The rows of a batch, all or none: ids that do not exist or lie outside the readable
+        cities are named alike (400), rows of a city the user does not work in refuse the whole
+        batch (403)."""
         ids = set(ids)
-        values = list(YearlyValue.objects.filter(pk__in=ids).only("pk"))
-        unknown = sorted(ids - {value.pk for value in values})
+        readable = boundary.readable_q(self.request.user, "indicator__strategy__municipality_id")
+        rows = YearlyValue.objects.filter(readable, pk__in=ids).values_list("pk", "indicator__strategy__municipality_id")
+        unknown = sorted(ids - {pk for pk, _city in rows})
         if unknown:
             raise exceptions.ValidationError(
                 {"ids": [_("No yearly value has the id %(ids)s.") % {"ids": ", ".join(map(str, unknown))}]}
             )
-        return values
+        for city in sorted({city for _pk, city in rows}):
+            refuse_outside(self.request.user, city)
+        return [YearlyValue(pk=pk) for pk, _city in rows]
 
     @_row_action(SaveSerializer, "Save a draft of the actual and the comment", extra={
         409: OpenApiResponse(ConflictSerializer, description="Someone saved the row after you read it."),
     })
     def save(self, request, pk=None):
         data = _valid(SaveSerializer, request)
-        value = _call(workflow.entry_save, user=request.user, yearly_value=self.get_object(), actual=data["actual"],
+        value = _call(workflow.entry_save, user=request.user, yearly_value=self._writable(), actual=data["actual"],
                       comment=data["comment"], expected_version=data["version"])
         return self._written(value)
 
     @_row_action(None, "Submit the row for review")
     def submit(self, request, pk=None):
-        (value,) = _call(workflow.entry_submit, user=request.user, yearly_values=[self.get_object()])
+        (value,) = _call(workflow.entry_submit, user=request.user, yearly_values=[self._writable()])
         return self._written(value)
 
     @_row_action(CommentSerializer, "Approve the row in your review stage")
     def approve(self, request, pk=None):
         data = _valid(CommentSerializer, request)
-        (value,) = _call(workflow.review_approve, user=request.user, yearly_values=[self.get_object()],
+        (value,) = _call(workflow.review_approve, user=request.user, yearly_values=[self._writable()],
                          comment=data["comment"])
         return self._written(value)
 
     @_row_action(ReturnSerializer, "Return the row to its department, saying what to correct", url_path="return")
     def return_to_department(self, request, pk=None):
         data = _valid(ReturnSerializer, request)
-        value = _call(workflow.review_return, user=request.user, yearly_value=self.get_object(),
+        value = _call(workflow.review_return, user=request.user, yearly_value=self._writable(),
                       comment=data["comment"])
         return self._written(value)
 
     @_row_action(RequiredReasonSerializer, "Reopen an approved row (administrators)")
     def reopen(self, request, pk=None):
         data = _valid(RequiredReasonSerializer, request)
-        value = self.get_object()
+        value = self._writable()
         _call(workflow.value_reopen, user=request.user, yearly_value=value, reason=data["reason"])
         return self._row(value.pk)
 
     @_row_action(ReviseTargetSerializer, "Revise the planned value, with the reason", url_path="revise-target")
     def revise_target(self, request, pk=None):
         data = _valid(ReviseTargetSerializer, request)
-        value = self.get_object()
+        value = self._writable()
         _call(workflow.target_revise, user=request.user, yearly_value=value, planned=data["planned"],
               reason=data["reason"])
         return self._row(value.pk)
@@ -259,6 +276,14 @@ class EntryRoundSerializer(serializers.ModelSerializer):
     def get_is_open(self, obj) -> bool:
         return obj.is_open_for_entry()
 
+    def get_fields(self):
+        """A round is opened only for a plan of the user's own city: another city's code is
+        refused as one that does not exist (and the browsable API offers the city's plans only)."""
+        fields = super().get_fields()
+        user = getattr(self.context.get("request"), "user", None)
+        fields["strategy"].queryset = Strategy.objects.filter(boundary.works_in_q(user, "municipality_id"))
+        return fields
+
 
 class EntryRoundScheduleSerializer(serializers.Serializer):
     opens_at = serializers.DateTimeField(required=False)
@@ -273,6 +298,13 @@ class ManagesRoundsOrReadOnly(permissions.BasePermission):
 
     def has_permission(self, request, view):
         return request.method in permissions.SAFE_METHODS or can_manage_rounds(request.user)
+
+    def has_object_permission(self, request, view, obj):
+        """A round of a city the user reads but does not work in: the boundary's reason."""
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        self.message = boundary.refusal(request.user, obj.strategy.municipality_id) or self.message
+        return boundary.works_in(request.user, obj.strategy.municipality_id)
 
 
 class EntryRoundFilterSet(StrictFilterSet):
@@ -290,16 +322,18 @@ class EntryRoundFilterSet(StrictFilterSet):
     partial_update=extend_schema(summary="Reschedule an entry period", request=EntryRoundScheduleSerializer,
                                  responses={200: EntryRoundSerializer, **REFUSALS}),
 )
-class EntryRoundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class EntryRoundViewSet(WithinBoundary, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Entry periods per strategy and fiscal year: when departments enter actuals, and whether the year is closed."""
 
     serializer_class = EntryRoundSerializer
     permission_classes = [permissions.IsAuthenticated, ManagesRoundsOrReadOnly]
     filterset_class = EntryRoundFilterSet
     http_method_names = ["get", "post", "patch", "head", "options"]
+    boundary_path = "strategy__municipality_id"
 
     def get_queryset(self):
-        return EntryRound.objects.select_related("strategy", "closed_by").order_by("strategy__order", "-fiscal_year")
+        return self.within_boundary(
+            EntryRound.objects.select_related("strategy", "closed_by").order_by("strategy__order", "-fiscal_year"))
 
     def create(self, request):
         serializer = self.get_serializer(data=request.data)

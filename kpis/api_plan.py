@@ -15,6 +15,7 @@ from plans.api import (
     MunicipalitySerializer,
     StrategyLabelsSerializer,
     StrategyPhaseSerializer,
+    WithinBoundary,
 )
 from plans.api_query import StrictFilterSet
 from plans.models import Strategy
@@ -113,8 +114,8 @@ class StrategyFilterSet(StrictFilterSet):
         fields = ("municipality",)
 
 
-class StrategyViewSet(viewsets.ReadOnlyModelViewSet):
-    """Plans (計画・戦略), looked up by code."""
+class StrategyViewSet(WithinBoundary, viewsets.ReadOnlyModelViewSet):
+    """Plans (計画・戦略), looked up by code: those of the user's city (or granted cities)."""
 
     serializer_class = StrategySerializer
     filterset_class = StrategyFilterSet
@@ -122,8 +123,8 @@ class StrategyViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         if self.action == "tree":
-            return Strategy.objects.all()
-        return selectors.strategy_list()
+            return self.within_boundary(Strategy.objects.all())
+        return self.within_boundary(selectors.strategy_list())
 
     @extend_schema(responses=StrategyTreeSerializer, filters=False)
     @action(detail=True)

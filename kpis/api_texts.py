@@ -6,7 +6,9 @@
 - POST /api/v1/round-texts/{id}/save/ {content, is_start, version}: save a draft (409 on a conflict)
 - POST /api/v1/round-texts/{id}/submit/ · approve/ {comment} · return/ {comment} · reopen/ {reason}
 
-Every action calls a kpis.text_workflow service, which checks kpis.permissions.
+Texts of a city the user may not read answer 404, as missing; of a city it reads but does not
+work in (a wide-area viewer's), 403 with the boundary's reason. Every action calls a
+kpis.text_workflow service, which checks kpis.permissions.
 """
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -18,7 +20,7 @@ from kpis import permissions, text_workflow
 from kpis.api_entry import REFUSALS, CommentSerializer, RequiredReasonSerializer, ReturnSerializer, _call, _valid
 from kpis.models import EntryStatus, RoundText, RoundTextKind
 from kpis.round_text_input import TEXT_MAX_LENGTH
-from plans.api import id_filter, strategy_filter
+from plans.api import WithinBoundary, id_filter, refuse_outside, strategy_filter
 from plans.api_query import MAX_ID, FiscalYearFilter, StrictChoiceFilter, StrictFilterSet
 
 
@@ -116,15 +118,24 @@ def _text_action(request_serializer, summary, *, extra=None, url_path=None):
     )
 
 
-class RoundTextViewSet(viewsets.ReadOnlyModelViewSet):
+class RoundTextViewSet(WithinBoundary, viewsets.ReadOnlyModelViewSet):
     """The texts and statuses of the round (年度の目標, 事業総括, step statuses, project phases)."""
 
     serializer_class = RoundTextSerializer
     filterset_class = RoundTextFilterSet
+    boundary_path = "strategy__municipality_id"
 
     def get_queryset(self):
-        return RoundText.objects.select_related("strategy", "basic_policy", "measure", "step", "project").order_by(
-            "strategy_id", "fiscal_year", "order", "pk")
+        return self.within_boundary(
+            RoundText.objects.select_related("strategy", "basic_policy", "measure", "step", "project").order_by(
+                "strategy_id", "fiscal_year", "order", "pk"))
+
+    def _writable(self) -> RoundText:
+        """The text of the URL: 404 outside the readable cities, 403 (the boundary's reason) in a
+        city the user reads but does not work in."""
+        text = self.get_object()
+        refuse_outside(self.request.user, text.strategy.municipality_id)
+        return text
 
     def _row(self, pk):
         return Response(self.get_serializer(self.get_queryset().get(pk=pk)).data)
@@ -134,32 +145,32 @@ class RoundTextViewSet(viewsets.ReadOnlyModelViewSet):
     })
     def save(self, request, pk=None):
         data = _valid(RoundTextSaveSerializer, request)
-        text = _text_call(text_workflow.round_text_save, user=request.user, round_text=self.get_object(),
+        text = _text_call(text_workflow.round_text_save, user=request.user, round_text=self._writable(),
                           content=data["content"], is_start=data["is_start"], expected_version=data["version"])
         return self._row(text.pk)
 
     @_text_action(None, "Submit the text for review")
     def submit(self, request, pk=None):
-        (text,) = _text_call(text_workflow.round_text_submit, user=request.user, round_texts=[self.get_object()])
+        (text,) = _text_call(text_workflow.round_text_submit, user=request.user, round_texts=[self._writable()])
         return self._row(text.pk)
 
     @_text_action(CommentSerializer, "Approve the text in your review stage")
     def approve(self, request, pk=None):
         data = _valid(CommentSerializer, request)
-        (text,) = _text_call(text_workflow.round_text_approve, user=request.user, round_texts=[self.get_object()],
+        (text,) = _text_call(text_workflow.round_text_approve, user=request.user, round_texts=[self._writable()],
                              comment=data["comment"])
         return self._row(text.pk)
 
     @_text_action(ReturnSerializer, "Return the text to its department, saying what to correct", url_path="return")
     def return_to_department(self, request, pk=None):
         data = _valid(ReturnSerializer, request)
-        text = _text_call(text_workflow.round_text_return, user=request.user, round_text=self.get_object(),
+        text = _text_call(text_workflow.round_text_return, user=request.user, round_text=self._writable(),
                           comment=data["comment"])
         return self._row(text.pk)
 
     @_text_action(RequiredReasonSerializer, "Reopen an approved text (administrators)")
     def reopen(self, request, pk=None):
         data = _valid(RequiredReasonSerializer, request)
-        text = _text_call(text_workflow.round_text_reopen, user=request.user, round_text=self.get_object(),
+        text = _text_call(text_workflow.round_text_reopen, user=request.user, round_text=self._writable(),
                           reason=data["reason"])
         return self._row(text.pk)

@@ -1,13 +1,57 @@
 """Read API of the organisation and the plan tree: departments, basic policies, measures
 and steps. Strategies, whose list and tree count projects and indicators, are served by
-kpis.api_plan, a layer up."""
+kpis.api_plan, a layer up.
+
+Every viewset of the API lists and opens only what the user may read (plans.boundary): its own
+city's rows, or the granted cities' for a wide-area viewer or the operator. Its queryset is
+filtered by `WithinBoundary`, so a list, a filter with another city's value (?strategy=,
+?department=) and a detail of another city's row answer as if the row did not exist (no rows,
+404); writes check `refuse_outside` before the service.
+"""
 
 import django_filters
 from django.db.models import Q
-from rest_framework import serializers, viewsets
+from rest_framework import exceptions, serializers, viewsets
 
+from plans import boundary
 from plans.api_query import IdFilter, StrictFilterSet
 from plans.models import BasicPolicy, Department, Measure, Step
+
+# --- the municipality boundary, shared by every viewset of the API -----------------------------
+
+
+def request_user(view):
+    """The user of the view's request, or None (drf-spectacular builds the schema with a mock
+    request, possibly without a user): the boundary then reads nothing."""
+    return getattr(getattr(view, "request", None), "user", None)
+
+
+# A viewset mixin: its queryset keeps the rows of the municipalities the user may read.
+# `boundary_path` leads from the model to a municipality id. One filter in SQL (the user's
+# municipality is on its row; a wide-area viewer's grants are read once per request), so a
+# list costs no query more per row. (No docstring: drf-spectacular would print it as the
+# description of every viewset that has none of its own.)
+class WithinBoundary:
+    boundary_path = "municipality_id"
+
+    def get_queryset(self):
+        return self.within_boundary(super().get_queryset())
+
+    def within_boundary(self, queryset):
+        """`queryset` (of the view's model) kept to the readable municipalities; viewsets that
+        build their queryset from a selector call this on it."""
+        if getattr(self, "swagger_fake_view", False):  # the schema: no rows needed, no user asked
+            return queryset.none()
+        return queryset.filter(boundary.readable_q(request_user(self), self.boundary_path))
+
+
+def refuse_outside(user, municipality_id: int | None) -> None:
+    """403 with the boundary's reason unless the user works in `municipality_id`: asked before
+    every write on a row the user may read (a wide-area viewer's granted city)."""
+    reason = boundary.refusal(user, municipality_id)
+    if reason:
+        raise exceptions.PermissionDenied(reason)
+
 
 # --- filters shared with projects.api and kpis.api ------------------------------------------
 
@@ -164,7 +208,7 @@ class StepFilterSet(StrictFilterSet):
 # --- viewsets -------------------------------------------------------------------------------
 
 
-class DepartmentViewSet(viewsets.ReadOnlyModelViewSet):
+class DepartmentViewSet(WithinBoundary, viewsets.ReadOnlyModelViewSet):
     """Departments: 部局 (no parent) and their 課."""
 
     queryset = Department.objects.select_related("municipality").order_by("municipality__code", "order", "name", "pk")
@@ -172,7 +216,8 @@ class DepartmentViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = DepartmentFilterSet
 
 
-class BasicPolicyViewSet(viewsets.ReadOnlyModelViewSet):
+class BasicPolicyViewSet(WithinBoundary, viewsets.ReadOnlyModelViewSet):
+    boundary_path = "strategy__municipality_id"
     queryset = (
         BasicPolicy.objects.select_related("strategy")
         .prefetch_related("co_departments", "categories")
@@ -182,7 +227,8 @@ class BasicPolicyViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = BasicPolicyFilterSet
 
 
-class MeasureViewSet(viewsets.ReadOnlyModelViewSet):
+class MeasureViewSet(WithinBoundary, viewsets.ReadOnlyModelViewSet):
+    boundary_path = "basic_policy__strategy__municipality_id"
     queryset = (
         Measure.objects.select_related("basic_policy__strategy")
         .prefetch_related("co_departments", "categories")
@@ -192,7 +238,8 @@ class MeasureViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = MeasureFilterSet
 
 
-class StepViewSet(viewsets.ReadOnlyModelViewSet):
+class StepViewSet(WithinBoundary, viewsets.ReadOnlyModelViewSet):
+    boundary_path = "measure__basic_policy__strategy__municipality_id"
     queryset = (
         Step.objects.select_related("measure__basic_policy__strategy")
         .prefetch_related("years")

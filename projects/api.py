@@ -2,7 +2,7 @@
 
 from rest_framework import serializers, viewsets
 
-from plans.api import DepartmentFilter, id_filter, strategy_filter
+from plans.api import DepartmentFilter, WithinBoundary, id_filter, strategy_filter
 from plans.api_query import FiscalYearFilter, StrictFilterSet
 from projects.models import PHASE_MARKS, Project
 
@@ -43,7 +43,8 @@ class ProjectFilterSet(StrictFilterSet):
                   "fiscal_year")
 
 
-class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
+class ProjectViewSet(WithinBoundary, viewsets.ReadOnlyModelViewSet):
+    boundary_path = "strategy__municipality_id"
     # ProjectYear is unique per (project, fiscal year), so the fiscal_year join never repeats a row.
     queryset = (
         Project.objects.select_related("strategy")
