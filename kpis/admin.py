@@ -170,6 +170,19 @@ class IndicatorForm(forms.ModelForm):
         return cleaned
 
 
+class TrailGatedHistoryMixin:
+    """History pages are the review trail: a subclass's `_trail_gate(request, object_id)` refuses
+    those who may not read it (kpis.permissions), before simple-history shows anything."""
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._trail_gate(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._trail_gate(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
 @admin.register(Indicator)
 class IndicatorAdmin(LabelledChoicesMixin, MunicipalityScopedAdmin, SimpleHistoryAdmin):
     municipality_path = "strategy__municipality_id"
@@ -249,7 +262,7 @@ class EvaluableFilter(admin.SimpleListFilter):
 
 
 @admin.register(YearlyValue)
-class YearlyValueAdmin(MunicipalityScopedAdmin, SimpleHistoryAdmin):
+class YearlyValueAdmin(TrailGatedHistoryMixin, MunicipalityScopedAdmin, SimpleHistoryAdmin):
     municipality_path = "indicator__strategy__municipality_id"
     approved_only = {"status": EntryStatus.APPROVED}
     form = YearlyValueChangeForm
@@ -301,13 +314,6 @@ class YearlyValueAdmin(MunicipalityScopedAdmin, SimpleHistoryAdmin):
         ):
             raise PermissionDenied
 
-    def history_view(self, request, object_id, extra_context=None):
-        self._trail_gate(request, object_id)
-        return super().history_view(request, object_id, extra_context)
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        self._trail_gate(request, object_id)
-        return super().history_form_view(request, object_id, version_id, extra_context)
 
     @admin.display(description=_("planned"))
     def planned_display(self, obj):
@@ -432,7 +438,7 @@ class ReminderLogAdmin(ReadOnlyAdminMixin, MunicipalityScopedAdmin, admin.ModelA
 
 
 @admin.register(RoundText)
-class RoundTextAdmin(ReadOnlyAdminMixin, MunicipalityScopedAdmin, SimpleHistoryAdmin):
+class RoundTextAdmin(TrailGatedHistoryMixin, ReadOnlyAdminMixin, MunicipalityScopedAdmin, SimpleHistoryAdmin):
     """The round's texts and statuses: entered and reviewed on the entry pages (kpis.text_workflow),
     so the admin only shows them and their history. Drafts, and the history, are for those who
     may read the trail."""
@@ -462,13 +468,6 @@ class RoundTextAdmin(ReadOnlyAdminMixin, MunicipalityScopedAdmin, SimpleHistoryA
                                                  municipality_id=text["strategy__municipality_id"]):
             raise PermissionDenied
 
-    def history_view(self, request, object_id, extra_context=None):
-        self._trail_gate(request, object_id)
-        return super().history_view(request, object_id, extra_context)
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        self._trail_gate(request, object_id)
-        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 @admin.register(RoundTextEvent)

@@ -149,8 +149,21 @@ def _with_home_municipality(request, initial):
     return initial
 
 
+class CityRoleMixin:
+    """Accounts and directory mappings: only the roles the user may give, and a new one starts in
+    the user's own city."""
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "role":
+            kwargs["choices"] = assignable_roles(request.user)
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    def get_changeform_initial_data(self, request):
+        return _with_home_municipality(request, super().get_changeform_initial_data(request))
+
+
 @admin.register(User)
-class UserAdmin(LabelledChoicesMixin, MunicipalityScopedAdmin, DjangoUserAdmin):
+class UserAdmin(CityRoleMixin, LabelledChoicesMixin, MunicipalityScopedAdmin, DjangoUserAdmin):
     """Accounts: the operator manages every account (a city's administrators, wide-area viewers
     and the cities granted to them); a city's administrator the accounts of its city, with the
     roles of a city only. Superusers are made by the role (User.save), never by a checkbox, and
@@ -178,13 +191,6 @@ class UserAdmin(LabelledChoicesMixin, MunicipalityScopedAdmin, DjangoUserAdmin):
         return (*personal, self.PERMISSIONS, self._organisation(request),
                 (_("Directory"), {"fields": ("directory_dn",)}))
 
-    def formfield_for_choice_field(self, db_field, request, **kwargs):
-        if db_field.name == "role":
-            kwargs["choices"] = assignable_roles(request.user)
-        return super().formfield_for_choice_field(db_field, request, **kwargs)
-
-    def get_changeform_initial_data(self, request):
-        return _with_home_municipality(request, super().get_changeform_initial_data(request))
 
     @admin.display(description=_("name"), ordering="last_name")
     def name(self, user):
@@ -463,7 +469,7 @@ class DirectoryGroupMappingForm(forms.ModelForm):
 
 
 @admin.register(DirectoryGroupMapping)
-class DirectoryGroupMappingAdmin(LabelledChoicesMixin, MunicipalityScopedAdmin, admin.ModelAdmin):
+class DirectoryGroupMappingAdmin(CityRoleMixin, LabelledChoicesMixin, MunicipalityScopedAdmin, admin.ModelAdmin):
     """Which municipality, department and role the members of a directory group get (plans.signin):
     the operator's for every city, a city's administrator's for its own."""
 
@@ -476,10 +482,3 @@ class DirectoryGroupMappingAdmin(LabelledChoicesMixin, MunicipalityScopedAdmin, 
     search_fields = ("group",)
     autocomplete_fields = ("department",)
 
-    def formfield_for_choice_field(self, db_field, request, **kwargs):
-        if db_field.name == "role":
-            kwargs["choices"] = assignable_roles(request.user)
-        return super().formfield_for_choice_field(db_field, request, **kwargs)
-
-    def get_changeform_initial_data(self, request):
-        return _with_home_municipality(request, super().get_changeform_initial_data(request))
