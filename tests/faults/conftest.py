@@ -33,9 +33,10 @@ def scene(transactional_db):
     users = {
         "staff": User.objects.create_user(username="f-staff", password=PASSWORD, role=Role.STAFF,
                                           department=department),
-        "dx": User.objects.create_user(username="f-dx", password=PASSWORD, role=Role.DX_OFFICE),
-        "admin": User.objects.create_user(username="f-admin", password=PASSWORD, role=Role.ADMIN, is_staff=True,
-                                          is_superuser=True),
+        "dx": User.objects.create_user(username="f-dx", password=PASSWORD, role=Role.DX_OFFICE,
+                                       municipality=department.municipality),
+        "admin": User.objects.create_user(username="f-admin", password=PASSWORD, role=Role.ADMIN,
+                                          municipality=department.municipality),
     }
     return {"strategy": strategy, "value": value, "users": users}
 

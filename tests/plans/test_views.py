@@ -7,6 +7,10 @@ from django.test.utils import CaptureQueriesContext
 from plans.models import BasicPolicy, Measure, Step
 from projects.models import Project
 
+# Marked, not only asking `db` through a fixture: unmarked tests run after the transactional ones,
+# which empty the demo database.
+pytestmark = pytest.mark.django_db
+
 
 def test_pages_require_login(client, sasebo):
     for url in ("/", f"/strategies/{sasebo.code}/"):
