@@ -137,6 +137,7 @@ def page_paths(*, staff) -> dict[str, list[str]]:
         "entry:round-reopen": [reverse("entry:round-reopen", kwargs=dict(strategy=sasebo.code,
                                                                          fiscal_year=closed.fiscal_year))],
         "dashboards:index": [reverse("dashboards:index")],
+        "dashboards:cities": [reverse("dashboards:cities"), reverse("dashboards:cities") + "?all=1"],
         "dashboards:overview": [reverse("dashboards:overview", kwargs=board),
                                 reverse("dashboards:overview", kwargs=board) + "?fy=2023"],
         "dashboards:compare": [reverse("dashboards:compare", kwargs=board) + "?fy=2023&fy2=2022"],

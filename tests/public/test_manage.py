@@ -2,6 +2,7 @@
 
 from public.models import Publication, PublicationStatus
 from tests.conftest import PASSWORD
+from tests.public.conftest import run_queued_jobs
 
 
 def _login(client, name):
@@ -23,11 +24,11 @@ def test_check_says_an_open_round_cannot_be_published(client, carol):
     assert "締め切られていません" in body and "公開する" not in body
 
 
-def test_publish_and_withdraw_through_the_page(client, carol, django_capture_on_commit_callbacks):
+def test_publish_and_withdraw_through_the_page(client, carol):
     _login(client, "carol")
-    with django_capture_on_commit_callbacks(execute=True):  # the job runs after the commit
-        response = client.post("/public/manage/sasebo-dx/publish/", {"fiscal_year": "2023"}, follow=True)
+    response = client.post("/public/manage/sasebo-dx/publish/", {"fiscal_year": "2023"}, follow=True)
     assert "令和5年度 (2023年度)の公開を始めました" in response.content.decode()
+    run_queued_jobs()  # as a worker would (the embedded default: after the commit)
     publication = Publication.objects.get()
     response = client.post(f"/public/manage/sasebo-dx/{publication.pk}/withdraw/", {"reason": ""}, follow=True)
     assert "取り下げの理由を入力してください。" in response.content.decode()
