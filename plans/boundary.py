@@ -18,6 +18,7 @@ ask them in SQL and a row per row; tests check the two forms agree.
 """
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from plans.models import CROSS_MUNICIPALITY_ROLES, Role
 
@@ -86,8 +87,6 @@ def manages_accounts(user) -> bool:
 
 def refusal(user, municipality_id: int | None) -> str | None:
     """Why the user may not act on an object of `municipality_id` (another city), or None."""
-    from django.utils.translation import gettext as _
-
     if works_in(user, municipality_id):
         return None
     if home_municipality_id(user) is None:

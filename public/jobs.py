@@ -26,8 +26,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from kpis.permissions import can_publish, works_on_strategy
-from plans import boundary
 from plans.background import enqueue_on_commit
 from plans.heartbeat import beating
 from plans.language import stored as stored_message
@@ -39,14 +37,6 @@ from reports.jobs import jobs_sweep_stale
 from reports.models import JobStatus
 
 logger = logging.getLogger(__name__)
-
-
-def _check_publisher(user, strategy) -> None:
-    """The rules of public.services, asked before anything is queued."""
-    if not can_publish(user):
-        raise PermissionDenied(_("Only the DX office and administrators publish."))
-    if not works_on_strategy(user, strategy):
-        raise PermissionDenied(boundary.refusal(user, strategy.municipality_id))
 
 
 def _queue(job: PublicJob) -> PublicJob:
@@ -61,7 +51,7 @@ def _queue(job: PublicJob) -> PublicJob:
 @transaction.atomic
 def publish_request(*, user, strategy, fiscal_year: int, reason: str = "", licence: str = "") -> PublicJob:
     """Queue the publication of `fiscal_year`; raises PermissionDenied / ValidationError at once."""
-    _check_publisher(user, strategy)
+    services.check_publisher(user, strategy.municipality_id)
     refusal = services.year_refusal(strategy=strategy, fiscal_year=fiscal_year)
     if refusal:
         raise ValidationError(refusal)
@@ -77,7 +67,7 @@ def publish_request(*, user, strategy, fiscal_year: int, reason: str = "", licen
 @transaction.atomic
 def export_request(*, user, strategy) -> PublicJob:
     """Queue the static export of every published year of `strategy`."""
-    _check_publisher(user, strategy)
+    services.check_publisher(user, strategy.municipality_id)
     if not selectors.published_years(strategy.municipality.code, strategy.code):
         raise ValidationError(_("Nothing of this plan is published yet: publish a fiscal year first."))
     return _queue(PublicJob.objects.create(strategy=strategy, kind=PublicJobKind.EXPORT, requested_by=user))

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kpis.models import EntryRound
-from kpis.permissions import can_publish, works_on_strategy
+from kpis.permissions import can_publish
 from plans import boundary, fiscal_years
 from plans.background import enqueue_on_commit
 from plans.models import Strategy
@@ -50,6 +50,15 @@ def year_refusal(*, strategy, fiscal_year: int, today=None) -> str | None:
     return None
 
 
+def check_publisher(user, municipality_id: int | None) -> None:
+    """Raise PermissionDenied with the reason unless `user` publishes plans of `municipality_id`
+    (the DX office and administrators of that city). Also asked by public.jobs before queueing."""
+    if not can_publish(user):
+        raise PermissionDenied(_("Only the DX office and administrators publish."))
+    if not boundary.works_in(user, municipality_id):
+        raise PermissionDenied(boundary.refusal(user, municipality_id))
+
+
 def check_texts(*, reason: str, licence: str) -> None:
     """The bounds of a publication's reason and licence (stripped)."""
     if len(reason) > REASON_MAX_LENGTH:
@@ -64,11 +73,8 @@ def publication_publish(*, user, strategy: Strategy, fiscal_year: int, reason: s
     """Freeze the approved figures and texts of the year as a new publication. When the year is
     already published, the new one is a correction: `reason` (required then) withdraws the old
     one, which the new one `replaces`; a year withdrawn earlier is replaced likewise."""
-    if not can_publish(user):
-        raise PermissionDenied(_("Only the DX office and administrators publish."))
+    check_publisher(user, strategy.municipality_id)
     strategy = Strategy.objects.select_for_update().select_related("municipality").get(pk=strategy.pk)
-    if not works_on_strategy(user, strategy):
-        raise PermissionDenied(boundary.refusal(user, strategy.municipality_id))
     refusal = year_refusal(strategy=strategy, fiscal_year=fiscal_year)
     if refusal:
         raise ValidationError(refusal)
@@ -95,11 +101,8 @@ def publication_publish(*, user, strategy: Strategy, fiscal_year: int, reason: s
 @transaction.atomic
 def publication_withdraw(*, user, publication: Publication, reason: str) -> Publication:
     """Take a publication off the portal, with the reason (kept with it)."""
-    if not can_publish(user):
-        raise PermissionDenied(_("Only the DX office and administrators publish."))
-    municipality_id = Strategy.objects.filter(pk=publication.strategy_id).values_list("municipality_id", flat=True).first()
-    if not boundary.works_in(user, municipality_id):
-        raise PermissionDenied(boundary.refusal(user, municipality_id))
+    check_publisher(user, Strategy.objects.filter(pk=publication.strategy_id).values_list(
+        "municipality_id", flat=True).first())
     reason = reason.strip()
     if not reason:
         raise ValidationError(_("Give the reason for withdrawing the publication."))
